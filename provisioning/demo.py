@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 from provisioning.registry import demo_seeders
 from provisioning.services import collectivity_create
 from shared_apps.accounts.models import User
-from shared_apps.accounts.services import account_activate_totp, account_create
+from shared_apps.accounts.services import account_activate_totp, account_create, operator_create
 from tenants.models import Collectivity
 
 DEMO_PASSWORD = "parvis-demo-2026"
@@ -57,11 +57,11 @@ def seed_demo() -> list[dict]:
     logins = []
     root = settings.PARVIS_ROOT_DOMAIN
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
-        operator, _created = _account(OPERATOR_EMAIL, role=User.Role.CITIZEN,
-                                      full_name="Olivia Opératrice", with_totp=True)
-        if not operator.is_staff:
-            operator.is_staff = operator.is_superuser = True
-            operator.save(update_fields=["is_staff", "is_superuser"])
+        operator = User.objects.filter(email=OPERATOR_EMAIL).first()
+        if operator is None:
+            operator = operator_create(email=OPERATOR_EMAIL, password=DEMO_PASSWORD,
+                                       full_name="Olivia Opératrice")
+            account_activate_totp(user=operator, secret=DEMO_TOTP_SECRET)
         logins.append({"host": root, "role": "operator", "email": operator.email, "totp": True})
 
     for city in DEMO_CITIES:

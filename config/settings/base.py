@@ -178,6 +178,10 @@ ACCOUNT_SIGNUP_FORM_CLASS = "shared_apps.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Keys stored in the collectivity's schema rather than HMAC-signed e-mail ids: a signed id would
+# be valid on every collectivity (shared SECRET_KEY, ids repeating from one schema to the next).
+ACCOUNT_EMAIL_CONFIRMATION_HMAC = False
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "shared_apps.accounts.tokens.CollectivityTokenGenerator"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PRESERVE_USERNAME_CASING = False

@@ -13,7 +13,18 @@ if not env("DATABASE_URL", default=""):
     from config.devservices import embedded_postgres_dsn  # noqa: E402
 
     DATABASES["default"].update(embedded_postgres_dsn("parvis"))
+else:
+    from config.devservices import ensure_database  # noqa: E402
+
+    try:
+        ensure_database(DATABASES["default"])
+    except Exception:  # noqa: BLE001,S110 — an unreachable server is reported by Django itself
+        pass
 
 INTERNAL_IPS = ["127.0.0.1"]
 # E-mails (sign-up verification, invitations) are printed in the terminal that runs `make run`.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+# Static files straight from the source folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -28,3 +28,16 @@ def account_activate_totp(*, user: User, secret: str) -> list[str]:
 
     TOTP.activate(user, secret)
     return RecoveryCodes.activate(user).get_unused_codes()
+
+
+def operator_create(*, email: str, password: str | None, full_name: str = "") -> User:
+    """Create a vendor operator. Operators exist only in the public schema (the control plane)."""
+    from django.conf import settings  # noqa: PLC0415
+    from django.db import connection  # noqa: PLC0415
+
+    if connection.schema_name != settings.PUBLIC_SCHEMA_NAME:
+        raise ValueError("operators are created in the public schema only")
+    user = account_create(email=email, password=password, full_name=full_name, email_verified=True)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser", "updated_at"])
+    return user

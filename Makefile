@@ -1,0 +1,61 @@
+# Parvis — the two commands are `make run` and `make test`.
+# With DATABASE_URL / REDIS_URL unset, embedded PostgreSQL (and, for tests, Redis) start from
+# pip packages and keep their data in .var/ (git-ignored).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: install run serve worker test test-fast lint migrate demo messages translations totp stop clean bench
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	@$(BIN)/python -m shared_apps.core.translations
+
+migrate: install
+	$(BIN)/python manage.py migrate_schemas --executor=standard
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo "Control plane: http://localhost:$(PORT)/  Cities: http://villeneuve.localhost:$(PORT)/  http://agglo-lac.localhost:$(PORT)/"
+	@if [ -z "$$REDIS_URL" ]; then echo "REDIS_URL is unset: background tasks run in-process. E-mails are printed below."; fi
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(BIN)/celery -A config worker --beat --loglevel=INFO
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: install lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+messages: install
+	cd $(CURDIR) && $(BIN)/python manage.py makemessages --locale fr --locale en --ignore ".venv/*" --ignore ".var/*" --no-obsolete
+	$(MAKE) translations
+
+totp: install
+	@$(BIN)/python manage.py demo_totp
+
+stop:
+	-@$(BIN)/python -m config.devservices stop
+
+clean: stop
+	rm -rf .var staticfiles

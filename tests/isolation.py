@@ -1,0 +1,75 @@
+"""The cross-collectivity isolation registry. Every module extends it.
+
+Every URL of a collectivity's site that takes a parameter must appear either in CASES (an object
+made in city A, requested on city B's host, must not be served there) or in EXEMPT with the reason
+it carries no object of a collectivity. `tests/test_isolation.py` fails on any URL that is in
+neither, so a new module cannot forget its URLs.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class IsolationCase:
+    url_name: str
+    # Runs in city A's schema; returns the URL kwargs and a text that only that object shows.
+    make: Callable[[object], tuple[dict, str]]
+    # What city A answers for its own object (proves the case is real)...
+    status_home: int = 200
+    # ...and what city B answers for it: 404 for objects; allauth answers an unknown key with its
+    # own "invalid link" page.
+    status_elsewhere: int = 404
+
+
+def _email_confirmation(city):
+    from allauth.account.models import EmailAddress, EmailConfirmation
+
+    from shared_apps.accounts.services import account_create
+
+    user = account_create(email="isolation-confirm@ville-a.example", password="x-very-long-pw",
+                          full_name="Ines Isolation")
+    confirmation = EmailConfirmation.create(EmailAddress.objects.get(user=user))
+    confirmation.sent = confirmation.created
+    confirmation.save()
+    return {"key": confirmation.key}, "isolation-confirm@ville-a.example"
+
+
+def _password_reset(city):
+    from allauth.account.utils import user_pk_to_url_str
+    from allauth.account import app_settings
+    from shared_apps.accounts.services import account_create
+
+    user = account_create(email="isolation-reset@ville-a.example", password="x-very-long-pw",
+                          email_verified=True)
+    token = app_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    return {"uidb36": user_pk_to_url_str(user), "key": token}, "isolation-reset@ville-a.example"
+
+
+CASES: list[IsolationCase] = [
+    IsolationCase("account_confirm_email", _email_confirmation, status_elsewhere=400),
+    IsolationCase("account_reset_password_from_key", _password_reset, status_home=302, status_elsewhere=200),
+]
+
+# URL names that take a parameter but serve no object of a collectivity.
+EXEMPT: dict[str, str] = {}
+
+
+def tenant_url_names_with_parameters() -> set[str]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names: set[str] = set()
+
+    def walk(patterns, has_params=False):
+        for pattern in patterns:
+            params = has_params or bool(pattern.pattern.regex.groupindex) or "(?P" in str(pattern.pattern) \
+                or "<" in str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, params)
+            elif isinstance(pattern, URLPattern) and params and pattern.name:
+                names.add(pattern.name)
+
+    walk(get_resolver(settings.ROOT_URLCONF).url_patterns)
+    return names
