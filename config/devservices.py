@@ -12,6 +12,7 @@ in the checkout and not under /root.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -114,10 +115,8 @@ def stop_all() -> None:
     redis_dir = VAR_DIR / "redis"
     pidfile = redis_dir / "redis.pid"
     if pidfile.exists():
-        try:
+        with contextlib.suppress(OSError, ValueError):
             os.kill(int(pidfile.read_text().strip()), 15)
-        except (OSError, ValueError):
-            pass
         pidfile.unlink(missing_ok=True)
     pgdata = VAR_DIR / "postgres"
     if (pgdata / "postmaster.pid").exists():
@@ -125,10 +124,8 @@ def stop_all() -> None:
         from pgserver._commands import pg_ctl  # noqa: PLC0415
 
         user = "pgserver" if os.geteuid() == 0 else None
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
-        except subprocess.CalledProcessError:
-            pass
         del pgserver
 
 

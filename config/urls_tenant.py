@@ -2,7 +2,6 @@
 
 from django.urls import include, path
 
-
 urlpatterns = [
     path("", include("tenant_apps.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -172,8 +172,9 @@ def test_operators_must_set_up_a_second_factor(control_client):
 
 
 def test_city_admin_with_totp_signs_in_with_a_code(client_a, city_a, in_city):
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
     import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     from shared_apps.accounts.services import account_activate_totp
 

@@ -64,8 +64,8 @@ def test_readiness_checks_database_cache_and_broker():
 
 
 def test_readiness_reports_a_broken_broker(settings):
-    from conftest import HostClient
     from config.celery import app
+    from conftest import HostClient
 
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:

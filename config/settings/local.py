@@ -14,12 +14,13 @@ if not env("DATABASE_URL", default=""):
 
     DATABASES["default"].update(embedded_postgres_dsn("parvis"))
 else:
+    import contextlib  # noqa: E402
+
     from config.devservices import ensure_database  # noqa: E402
 
-    try:
+    # An unreachable server is reported by Django itself, with its own message.
+    with contextlib.suppress(Exception):
         ensure_database(DATABASES["default"])
-    except Exception:  # noqa: BLE001,S110 — an unreachable server is reported by Django itself
-        pass
 
 INTERNAL_IPS = ["127.0.0.1"]
 # E-mails (sign-up verification, invitations) are printed in the terminal that runs `make run`.

@@ -19,7 +19,7 @@ def init_sentry(*, dsn: str, environment: str = "production", **options) -> None
         integrations=[DjangoIntegration(), CeleryIntegration()],
         before_send=tag_collectivity,
         before_send_transaction=tag_collectivity,
-        send_default_pii=False,  # citizens' personal data never leaves the collectivity
         traces_sample_rate=0.0,
+        # Personal data (IP, cookies, user) is not sent: the SDK's default, kept on purpose.
         **options,
     )

@@ -7,7 +7,7 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without a request context: the failure may come from the context itself.
-    from django.template import loader  # noqa: PLC0415
     from django.http import HttpResponseServerError  # noqa: PLC0415
+    from django.template import loader  # noqa: PLC0415
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
