@@ -60,6 +60,13 @@ class HostClient(Client):
         super().__init__(HTTP_HOST=host, **kwargs)
         self.host = host
 
+    def request(self, **request):
+        try:
+            return super().request(**request)
+        finally:
+            # The request left the connection in its collectivity's schema; the test goes on in public.
+            connection.set_schema_to_public()
+
 
 @pytest.fixture
 def client_a(city_a):

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import Collectivity
@@ -20,3 +22,23 @@ class CollectivityMiddleware(TenantMainMiddleware):
         if hostname == settings.PARVIS_ROOT_DOMAIN:
             return control_plane_tenant()
         return super().get_tenant(domain_model, hostname)
+
+
+class CollectivityLocaleMiddleware(LocaleMiddleware):
+    """The visitor's choice (language cookie) first, then the collectivity's default language.
+
+    The browser's Accept-Language is not used: a French public body's site opens in its own language,
+    and the switcher on every page offers the other one.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        tenant = getattr(request, "tenant", None)
+        if chosen and translation.check_for_language(chosen):
+            language = chosen
+        elif tenant is not None and not tenant.is_public and translation.check_for_language(tenant.locale):
+            language = tenant.locale
+        else:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

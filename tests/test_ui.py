@@ -21,6 +21,13 @@ def test_pages_are_french_by_default(client_a):
     assert "Aller au contenu principal" in html
 
 
+def test_pages_open_in_the_collectivity_language_not_the_browser_one(client_a, client_b, city_b):
+    assert '<html lang="fr">' in client_a.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en").content.decode()
+    city_b.locale = "en"
+    city_b.save(update_fields=["locale"])
+    assert '<html lang="en">' in client_b.get("/").content.decode()
+
+
 def test_language_switcher_works_without_javascript(client_a):
     response = client_a.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
