@@ -67,6 +67,7 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "tenants.views.unknown_host"
 
 MIDDLEWARE = [
     "shared_apps.core.middleware.HealthCheckMiddleware",
+    "shared_apps.core.middleware.RequestLogContextMiddleware",
     "tenants.middleware.CollectivityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,7 +81,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "shared_apps.accounts.middleware.SecondFactorRequiredMiddleware",
-    "shared_apps.core.middleware.RequestLogContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"

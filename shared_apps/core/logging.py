@@ -54,6 +54,8 @@ def logging_config(*, fmt: str, level: str) -> dict:
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
+            # Replaces Django's default handlers for its loggers, which would print every line twice.
+            "django": {"handlers": ["console"], "level": level, "propagate": False},
             "django.db.backends": {"level": "WARNING"},
             "django.server": {"level": "INFO"},
             "pgserver": {"level": "WARNING"},
