@@ -46,6 +46,7 @@ def test_signup_verify_email_then_sign_in(client_a, city_a, in_city):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["claire@exemple.fr"]
+    assert "Ville A" in message.body  # signed by the collectivity, not a bare host name
     link = re.search(r"http://ville-a\.parvis\.test(/comptes/confirm-email/[^/\s]+/)", message.body)
     assert link, message.body  # the link points at the city's own host
     assert _login(client_a, "claire@exemple.fr").status_code == 302

@@ -1,0 +1,36 @@
+"""`make run` seeds two demo collectivities with an account per role; seeding twice changes nothing."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django_tenants.utils import schema_context
+
+from provisioning.demo import DEMO_PASSWORD, seed_demo
+from shared_apps.accounts.models import User
+from tenants.models import Collectivity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_creates_two_cities_with_every_role_and_is_idempotent():
+    logins = seed_demo()
+    villeneuve = Collectivity.objects.get(slug="villeneuve")
+    agglo = Collectivity.objects.get(slug="agglo-lac")
+    assert villeneuve.kind == Collectivity.Kind.COMMUNE and 20_000 < villeneuve.population < 30_000
+    assert agglo.kind == Collectivity.Kind.INTERCOMMUNALITE
+    for city in (villeneuve, agglo):
+        assert city.status == Collectivity.Status.ACTIVE
+        with schema_context(city.schema_name):
+            roles = set(User.objects.values_list("role", flat=True))
+            assert roles == {choice.value for choice in User.Role}
+            admin = User.objects.get(role=User.Role.CITY_ADMIN)
+            assert admin.check_password(DEMO_PASSWORD)
+            assert Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists()
+            agent = User.objects.get(role=User.Role.AGENT)
+            assert agent.departments.count() >= 1
+    operator = User.objects.get(email="operateur@parvis.example")  # public schema
+    assert operator.is_staff and Authenticator.objects.filter(user=operator).exists()
+    assert {login["host"] for login in logins} == {"parvis.test", "villeneuve.parvis.test", "agglo-lac.parvis.test"}
+
+    counts = (Collectivity.objects.count(), User.objects.count())
+    assert seed_demo() == logins
+    assert (Collectivity.objects.count(), User.objects.count()) == counts
