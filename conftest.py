@@ -88,9 +88,3 @@ def in_city():
     """`with in_city(city): ...` runs ORM code in that collectivity's schema."""
     return lambda city: schema_context(city.schema_name)
 
-
-def pytest_configure(config):
-    # Tests read the French and English pages: compile the catalogues if a .po changed.
-    from shared_apps.core.translations import compile_catalogues
-
-    compile_catalogues()

@@ -7,6 +7,11 @@ os.environ["DEBUG"] = "false"
 os.environ.setdefault("PARVIS_ROOT_DOMAIN", "parvis.test")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 
+# Tests read the French and English pages: compile the catalogues if a .po changed (polib, no gettext).
+from shared_apps.core.translations import compile_catalogues  # noqa: E402
+
+compile_catalogues()
+
 if not os.environ.get("REDIS_URL"):
     from config.devservices import embedded_redis_url
 
