@@ -2,12 +2,14 @@
 
 from django.urls import include, path
 
+from shared_apps.accounts import views as accounts_views
 from tenants import views as tenant_views
 
 urlpatterns = [
     path("", tenant_views.control_plane_home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("allauth.urls")),
+    path("invitation/<str:token>/", accounts_views.invitation_accept_view, name="invitation_accept"),
 ]
 
 handler404 = "shared_apps.core.views.page_not_found"

@@ -2,10 +2,13 @@
 
 from django.urls import include, path
 
+from shared_apps.accounts import views as accounts_views
+
 urlpatterns = [
     path("", include("tenant_apps.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("allauth.urls")),
+    path("invitation/<str:token>/", accounts_views.invitation_accept_view, name="invitation_accept"),
 ]
 
 handler404 = "shared_apps.core.views.page_not_found"

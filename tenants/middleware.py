@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
@@ -42,3 +43,37 @@ class CollectivityLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class CollectivityStatusMiddleware:
+    """What a collectivity's status means for its visitors.
+
+    provisioning / suspended: a maintenance page (503); on a suspended site city admins can still sign
+    in and work, to export their data. archived: pages stay readable, nothing can be submitted.
+    """
+
+    ACCOUNT_PATHS = ("/comptes/", "/i18n/", "/invitation/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.is_public:
+            return self.get_response(request)
+        status = tenant.status
+        if status == Collectivity.Status.PROVISIONING or (
+            status == Collectivity.Status.SUSPENDED
+            and not request.path.startswith(self.ACCOUNT_PATHS)
+            and not (request.user.is_authenticated and request.user.role == "city_admin")
+        ):
+            response = render(request, "errors/maintenance.html", {"status": status}, status=503)
+            response["Retry-After"] = "3600"
+            return response
+        if (
+            status == Collectivity.Status.ARCHIVED
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not request.path.startswith(("/comptes/login/", "/comptes/logout/", "/i18n/"))
+        ):
+            return render(request, "errors/archived.html", status=403)
+        return self.get_response(request)

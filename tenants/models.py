@@ -44,10 +44,16 @@ class Collectivity(TenantMixin):
         help_text=_("Background of buttons and header, under white text."),
     )
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    deletion_due_at = models.DateTimeField(
+        _("deletion due at"), null=True, blank=True,
+        help_text=_("Set when an operator schedules the deletion, after a full export."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    auto_create_schema = True
+    # Schemas are created by provisioning (clone of the template schema, or migrations), step by step,
+    # never as a side effect of saving a row. See provisioning/steps.py.
+    auto_create_schema = False
     auto_drop_schema = False
 
     class Meta:
@@ -74,8 +80,18 @@ class Collectivity(TenantMixin):
         return self.schema_name == settings.PUBLIC_SCHEMA_NAME
 
     @property
+    def accepts_contributions(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
     def host(self) -> str:
         return f"{self.slug}.{settings.PARVIS_ROOT_DOMAIN}"
+
+    @property
+    def base_url(self) -> str:
+        """Absolute URL of the collectivity's site, for links sent outside a request (e-mails)."""
+        primary = self.domains.filter(is_primary=True).values_list("domain", flat=True).first() or self.host
+        return f"{settings.PARVIS_URL_SCHEME}://{primary}{settings.PARVIS_URL_PORT}"
 
 
 class Domain(DomainMixin):

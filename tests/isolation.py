@@ -49,7 +49,15 @@ def _password_reset(city):
     return {"uidb36": user_pk_to_url_str(user), "key": token}, "isolation-reset@ville-a.example"
 
 
+def _invitation(city):
+    from shared_apps.accounts.services import invitation_create
+
+    _invitation, token = invitation_create(email="isolation-invite@ville-a.example", role="agent")
+    return {"token": token}, "isolation-invite@ville-a.example"
+
+
 CASES: list[IsolationCase] = [
+    IsolationCase("invitation_accept", _invitation),
     IsolationCase("account_confirm_email", _email_confirmation, status_elsewhere=200),
     IsolationCase("account_reset_password_from_key", _password_reset, status_home=302, status_elsewhere=200),
 ]

@@ -22,6 +22,13 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 
 PARVIS_ROOT_DOMAIN = env("PARVIS_ROOT_DOMAIN", default="localhost").lower()
+# Links sent outside a request (invitation e-mails) are built from these.
+PARVIS_URL_SCHEME = env("PARVIS_URL_SCHEME", default="https")
+PARVIS_URL_PORT = env("PARVIS_URL_PORT", default="")
+# New collectivities are cloned from the migrated template schema (migrations are the fallback).
+PARVIS_PROVISION_BY_CLONING = env.bool("PARVIS_PROVISION_BY_CLONING", default=True)
+# Days between an operator scheduling a deletion (after a full export) and the schema being dropped.
+PARVIS_DELETION_GRACE_DAYS = env.int("PARVIS_DELETION_GRACE_DAYS", default=30)
 
 # --- Applications -------------------------------------------------------------------------------
 # Apps in both lists have their tables in the public schema (control plane: operators) and in
@@ -37,16 +44,20 @@ _ACCOUNT_APPS = [
 ]
 
 SHARED_APPS = [
+    # Before django_tenants: its migrate_schemas command overrides django-tenants' own.
+    "provisioning",
     "django_tenants",
     "tenants",
     "shared_apps.core",
+    "shared_apps.audit",
     *_ACCOUNT_APPS,
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "billing",
-    "provisioning",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "django_htmx",
     "js_lib_htmx",
 ]
@@ -54,6 +65,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     *_ACCOUNT_APPS,
     "tenant_apps.organisation",
+    "tenant_apps.pages",
     "tenant_apps.portal",
 ]
 
@@ -80,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "tenants.middleware.CollectivityStatusMiddleware",
     "shared_apps.accounts.middleware.SecondFactorRequiredMiddleware",
 ]
 
@@ -151,6 +164,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.fan_out",
         "schedule": 24 * 3600,
         "args": ["shared_apps.accounts.tasks.sessions_clear_expired"],
+    },
+    "usage-measure": {
+        "task": "tenants.tasks.fan_out",
+        "schedule": 6 * 3600,
+        "args": ["billing.tasks.usage_measure"],
+    },
+    "collectivities-delete-due": {
+        "task": "provisioning.tasks.collectivities_delete_due",
+        "schedule": 3600,
     },
 }
 
@@ -252,6 +274,13 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Parvis operator API",
+    "DESCRIPTION": "Onboard, run and retire collectivities. Token authentication (operators only).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
 
 # --- Observability ------------------------------------------------------------------------------

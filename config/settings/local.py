@@ -23,6 +23,8 @@ else:
         ensure_database(DATABASES["default"])
 
 INTERNAL_IPS = ["127.0.0.1"]
+PARVIS_URL_SCHEME = env("PARVIS_URL_SCHEME", default="http")
+PARVIS_URL_PORT = env("PARVIS_URL_PORT", default=":8000")
 # E-mails (sign-up verification, invitations) are printed in the terminal that runs `make run`.
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 

@@ -37,3 +37,5 @@ MEDIA_ROOT = BASE_DIR / ".var" / "test-media"
 # Static files straight from the source folders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+PARVIS_URL_SCHEME = "http"
+PARVIS_URL_PORT = ""

@@ -69,3 +69,29 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_city_staff(self) -> bool:
         return self.role != self.Role.CITIZEN
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link to create an account with a given role (first city admin, staff)."""
+
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=User.Role.choices)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # Only a hash is stored: a leaked database does not give working links.
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.CharField(_("invited by"), max_length=254, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.role})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

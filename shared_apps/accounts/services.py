@@ -41,3 +41,80 @@ def operator_create(*, email: str, password: str | None, full_name: str = "") ->
     user.is_staff = user.is_superuser = True
     user.save(update_fields=["is_staff", "is_superuser", "updated_at"])
     return user
+
+
+INVITATION_VALIDITY_DAYS = 7
+
+
+class InvitationInvalid(Exception):
+    """The link is unknown, already used or expired."""
+
+
+def _token_hash(token: str) -> str:
+    import hashlib  # noqa: PLC0415
+
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(*, email: str, role: str, full_name: str = "", invited_by: str = "",
+                      days: int = INVITATION_VALIDITY_DAYS):
+    """Create an invitation in the current schema; returns (invitation, raw token for the link)."""
+    import secrets  # noqa: PLC0415
+    from datetime import timedelta  # noqa: PLC0415
+
+    from shared_apps.accounts.models import Invitation  # noqa: PLC0415
+
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        email=email.lower(), role=role, full_name=full_name, invited_by=invited_by,
+        token_hash=_token_hash(token), expires_at=timezone.now() + timedelta(days=days),
+    )
+    return invitation, token
+
+
+def invitation_get_usable(*, token: str):
+    from shared_apps.accounts.models import Invitation  # noqa: PLC0415
+
+    invitation = Invitation.objects.filter(token_hash=_token_hash(token)).first()
+    if invitation is None or not invitation.is_usable:
+        raise InvitationInvalid
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Use the invitation once: create (or activate) the account with its role and a verified e-mail."""
+    from shared_apps.accounts.models import Invitation  # noqa: PLC0415
+
+    invitation = Invitation.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
+    if invitation is None or not invitation.is_usable:
+        raise InvitationInvalid
+    user = User.objects.filter(email=invitation.email).first()
+    if user is None:
+        user = account_create(email=invitation.email, password=password, full_name=invitation.full_name,
+                              role=invitation.role, email_verified=True)
+    else:
+        user.set_password(password)
+        user.role = invitation.role
+        user.is_active = True
+        user.terms_accepted_at = user.terms_accepted_at or timezone.now()
+        user.save()
+        EmailAddress.objects.update_or_create(user=user, email=user.email,
+                                              defaults={"verified": True, "primary": True})
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+def invitation_send(*, invitation, token: str, site_name: str, base_url: str, language: str = "fr") -> None:
+    """E-mail the invitation link, in the collectivity's language."""
+    from django.core.mail import send_mail  # noqa: PLC0415
+    from django.template.loader import render_to_string  # noqa: PLC0415
+    from django.utils import translation  # noqa: PLC0415
+
+    context = {"invitation": invitation, "site_name": site_name,
+               "url": f"{base_url}/invitation/{token}/", "expires_at": invitation.expires_at}
+    with translation.override(language):
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_message.txt", context)
+    send_mail(subject, body, None, [invitation.email])

@@ -1,17 +1,15 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+
+from tenant_apps.pages.models import Page
 
 
 def home(request):
     return render(request, "portal/home.html")
 
 
-def terms(request):
-    return render(request, "portal/terms.html")
-
-
-def accessibility(request):
-    return render(request, "portal/accessibility.html")
+def page(request, key):
+    return render(request, "portal/page.html", {"page": get_object_or_404(Page, key=key)})
 
 
 @login_required

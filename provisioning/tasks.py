@@ -1,0 +1,24 @@
+from celery import shared_task
+
+from provisioning.services import collectivity_delete, provisioning_run
+
+
+@shared_task(name="provisioning.tasks.provisioning_run_task")
+def provisioning_run_task(job_id: int) -> str:
+    """Runs in the public schema: it creates the collectivity's schema."""
+    return provisioning_run(job_id=job_id).status
+
+
+@shared_task(name="provisioning.tasks.collectivities_delete_due")
+def collectivities_delete_due() -> int:
+    from django.utils import timezone  # noqa: PLC0415
+
+    from tenants.models import Collectivity  # noqa: PLC0415
+
+    due = Collectivity.objects.filter(deletion_due_at__lte=timezone.now(), status=Collectivity.Status.ARCHIVED)
+    count = 0
+    for collectivity in due:
+        if collectivity.exports.exists():
+            collectivity_delete(collectivity=collectivity)
+            count += 1
+    return count
