@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from provisioning.models import CollectivityTemplate, ProvisioningJob
 from provisioning.steps import STEPS
-from shared_apps.audit.services import audit_record
+from shared_apps.audit.services import audit_record  # noqa: F401  (re-exported for views)
 from tenants.models import Collectivity, Domain
 
 log = structlog.get_logger(__name__)

@@ -41,7 +41,8 @@ class Command(MigrateSchemasCommand):
             finally:
                 connection.set_schema_to_public()
             if verbosity:
-                self.stdout.write(f"[{index}/{len(schemas)}] {schema}: {outcome} ({time.perf_counter() - started:.2f} s)")
+                seconds = time.perf_counter() - started
+                self.stdout.write(f"[{index}/{len(schemas)}] {schema}: {outcome} ({seconds:.2f} s)")
         if verbosity:
             self.stdout.write(f"template schema {TEMPLATE_SCHEMA}: ok; {len(schemas) - len(failures)} of "
                               f"{len(schemas)} collectivities migrated")
