@@ -139,7 +139,8 @@ class CollectivityDetailApi(OperatorApi):
 class CollectivityActionApi(OperatorApi):
     ACTIONS = ("suspend", "reactivate", "archive", "export", "schedule-deletion", "delete")
 
-    @extend_schema(request=None, responses=CollectivityOutputSerializer)
+    @extend_schema(operation_id="operator_collectivity_action", request=None,
+                   responses=CollectivityOutputSerializer)
     def post(self, request, slug, action):
         if action not in self.ACTIONS:
             return Response({"detail": f"unknown action {action}"}, status=status.HTTP_404_NOT_FOUND)

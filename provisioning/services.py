@@ -281,7 +281,7 @@ def collectivity_template_save(*, collectivity: Collectivity, name: str, descrip
     template, _created = CollectivityTemplate.objects.update_or_create(name=name, defaults={
         "description": description, "source_slug": collectivity.slug, "parts": parts,
         "modules": modules_available(collectivity=collectivity),
-        "branding": {"kind": collectivity.kind, "primary_colour": collectivity.primary_colour,
+        "branding": {"primary_colour": collectivity.primary_colour,
                      "locale": collectivity.locale, "timezone": collectivity.timezone},
         "created_by": actor if getattr(actor, "is_authenticated", False) else None,
     })

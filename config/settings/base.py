@@ -281,6 +281,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Onboard, run and retire collectivities. Token authentication (operators only).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_URLCONF": "config.urls_public",
 }
 
 # --- Observability ------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from allauth.account.internal.flows.login import record_authentication
 from django import forms
 from django.contrib.auth import login, password_validation
 from django.shortcuts import redirect, render
@@ -40,5 +41,7 @@ def invitation_accept_view(request, token):
         except InvitationInvalid:  # used by a concurrent request in the meantime
             return render(request, "accounts/invitation_invalid.html", status=404)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # Tell allauth the password was just typed, so setting up the second factor needs no re-entry.
+        record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
         return redirect("home")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
