@@ -24,6 +24,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+WHICH = os.environ.get("BENCH", "requests,provisioning").split(",")
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 
 
@@ -41,7 +42,7 @@ def measure(host: str, path: str) -> float:
     return statistics.median(timings)
 
 
-def main() -> None:
+def requests_bench() -> None:
     call_command("migrate_schemas", verbosity=0)
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     root = settings.PARVIS_ROOT_DOMAIN
@@ -58,6 +59,15 @@ def main() -> None:
     print(f"{'path':<45} {'ms/request':>11} {'x baseline':>11}")
     for label, seconds in results:
         print(f"{label:<45} {seconds * 1000:>11.3f} {seconds / baseline:>11.1f}")
+
+
+def main() -> None:
+    if "requests" in WHICH:
+        requests_bench()
+    if "provisioning" in WHICH:
+        from benchmarks import provisioning  # noqa: PLC0415
+
+        provisioning.main()
 
 
 if __name__ == "__main__":

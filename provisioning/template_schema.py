@@ -3,9 +3,8 @@ well under a second. `migrate_schemas` migrates it with every run (see the comma
 
 from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django_tenants.clone import CloneSchema
-from django_tenants.utils import schema_context, schema_exists
+from django_tenants.utils import schema_exists
 
 TEMPLATE_SCHEMA = "parvis_template"
 
@@ -14,11 +13,25 @@ class TemplateStale(RuntimeError):
     """The template schema lacks migrations the code has: cloning it would create an outdated city."""
 
 
+_known_migrations: set[tuple[str, str]] | None = None
+
+
+def known_migrations() -> set[tuple[str, str]]:
+    """Every migration of the code, read from disk once per process."""
+    global _known_migrations  # noqa: PLW0603
+    if _known_migrations is None:
+        from django.db.migrations.loader import MigrationLoader  # noqa: PLC0415
+
+        _known_migrations = set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
+    return _known_migrations
+
+
 def schema_unapplied_migrations(schema_name: str) -> list[str]:
-    with schema_context(schema_name):
-        executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    """Migrations of the code not recorded in that schema (one query once the code's list is known)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT app, name FROM "{schema_name}".django_migrations')
+        applied = set(cursor.fetchall())
+    return sorted(f"{app}.{name}" for app, name in known_migrations() - applied)
 
 
 def schema_migrate(schema_name: str, *, verbosity: int = 0) -> None:
@@ -44,5 +57,10 @@ def schema_clone_from_template(schema_name: str) -> None:
     missing = schema_unapplied_migrations(TEMPLATE_SCHEMA)
     if missing:
         raise TemplateStale(f"the template schema lacks {len(missing)} migrations ({missing[0]}, ...)")
-    CloneSchema().clone_schema(TEMPLATE_SCHEMA, schema_name, "DATA")
     connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        # django-tenants' clone_schema() PL/pgSQL function: installed once, not at every clone.
+        cursor.execute("SELECT 1 FROM pg_proc WHERE proname = 'clone_schema'")
+        if cursor.fetchone() is None:
+            CloneSchema()._create_clone_schema_function()
+        cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [TEMPLATE_SCHEMA, schema_name])

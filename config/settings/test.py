@@ -39,3 +39,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 PARVIS_URL_SCHEME = "http"
 PARVIS_URL_PORT = ""
+# Two test runs on one server (two checkouts, a developer and a helper) need two test databases.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PARVIS_TEST_DATABASE", "test_parvis")}
