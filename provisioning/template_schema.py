@@ -4,6 +4,7 @@ well under a second. `migrate_schemas` migrates it with every run (see the comma
 from django.core.management import call_command
 from django.db import connection
 from django_tenants.clone import CloneSchema
+from django_tenants.postgresql_backend.base import _check_schema_name
 from django_tenants.utils import schema_exists
 
 TEMPLATE_SCHEMA = "parvis_template"
@@ -29,12 +30,14 @@ def known_migrations() -> set[tuple[str, str]]:
 def schema_unapplied_migrations(schema_name: str) -> list[str]:
     """Migrations of the code not recorded in that schema (one query once the code's list is known)."""
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT app, name FROM "{schema_name}".django_migrations')
+        _check_schema_name(schema_name)  # a validated identifier, quoted: safe to interpolate
+        cursor.execute(f'SELECT app, name FROM "{schema_name}".django_migrations')  # noqa: S608
         applied = set(cursor.fetchall())
     return sorted(f"{app}.{name}" for app, name in known_migrations() - applied)
 
 
 def schema_migrate(schema_name: str, *, verbosity: int = 0) -> None:
+    _check_schema_name(schema_name)
     if not schema_exists(schema_name):
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{schema_name}"')
