@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django_tenants.utils import schema_context
 
+from billing.catalogue import MODULES
 from provisioning.registry import demo_seeders
 from provisioning.services import collectivity_create
 from shared_apps.accounts.models import User
@@ -70,7 +71,7 @@ def seed_demo() -> list[dict]:
             collectivity = collectivity_create(
                 slug=city.slug, name=city.name, kind=city.kind, population=city.population,
                 insee_code=city.insee_code, primary_colour=city.colour,
-                contact_email=f"contact@{city.slug}.example",
+                contact_email=f"contact@{city.slug}.example", modules=list(MODULES),
             )
         with schema_context(collectivity.schema_name):
             accounts = {}
