@@ -25,6 +25,8 @@ from provisioning.template_schema import TEMPLATE_SCHEMA, TemplateStale, schema_
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import account_activate_totp, operator_create
 from shared_apps.audit.models import AuditEntry
+from tenant_apps.organisation.models import Department
+from tenant_apps.organisation.services import department_create
 from tenant_apps.pages.models import Page
 from tenants.models import Collectivity, Domain
 
@@ -98,6 +100,7 @@ def _assert_served_with_defaults(slug, name, modules):
     with schema_context(slug):
         assert set(Page.objects.values_list("key", flat=True)) == {"legal_notice", "accessibility", "privacy",
                                                                    "terms"}
+        assert Department.objects.filter(name="Voirie").exists()
     for module in modules:
         assert module_is_available(module, collectivity=collectivity)
     return collectivity
@@ -308,7 +311,8 @@ def test_templates_carry_configuration_never_citizens(operator, city_a, in_city)
     licence_set_allowed_modules(collectivity=city_a, modules=["budget", "survey"])
     with in_city(city_a):
         Page.objects.filter(key="terms").update(body_fr="Charte de Ville A, éditée par la ville.")
-        UserFactory(email="habitant@exemple.fr")
+        agent = UserFactory(email="agent@exemple.fr", role=User.Role.AGENT)
+        department_create(name="Service des fêtes", agents=[agent])
     template = services.collectivity_template_save(collectivity=city_a, name="Commune moyenne", actor=operator)
     job = services.collectivity_provision(slug="jumelle", name="Jumelle", kind="commune", template=template,
                                           run_now=True)
@@ -319,7 +323,9 @@ def test_templates_carry_configuration_never_citizens(operator, city_a, in_city)
     assert not module_is_available("ideas", collectivity=jumelle)
     with schema_context("jumelle"):
         assert Page.objects.get(key="terms").body_fr == "Charte de Ville A, éditée par la ville."
+        assert Department.objects.filter(name="Service des fêtes").exists()
         assert not User.objects.exists()
+        assert not Department.members.through.objects.exists()
 
 
 def test_one_check_decides_whether_a_module_is_available(city_a, in_city):
