@@ -12,6 +12,7 @@ import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from unittest import mock
 
 from django.conf import settings
 from django.core.management import call_command
@@ -19,6 +20,8 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from provisioning.services import collectivity_provision
+from provisioning.tasks import spare_schemas_refill
+from provisioning.template_schema import spare_fill
 from tenants.models import Collectivity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,14 +30,21 @@ CLONE_SAMPLES = int(os.environ.get("BENCH_CLONE_SAMPLES", "15"))
 MIGRATION_SAMPLES = int(os.environ.get("BENCH_MIGRATION_SAMPLES", "5"))
 
 
-def _provision(slug: str, *, by_cloning: bool) -> float:
-    with override_settings(PARVIS_PROVISION_BY_CLONING=by_cloning):
+def _provision(slug: str, *, method: str) -> float:
+    """Wall time of a full provisioning (validation, row, all steps) by `method`: spare, clone, migrations."""
+    overrides = {"spare": {"PARVIS_SPARE_SCHEMAS": 1},
+                 "clone": {"PARVIS_SPARE_SCHEMAS": 0},
+                 "migrations": {"PARVIS_PROVISION_BY_CLONING": False, "PARVIS_SPARE_SCHEMAS": 0}}[method]
+    if method == "spare":
+        spare_fill(1)  # the worker's refill, between two provisionings: not timed
+    # The refill after a take is the worker's background job: not part of the provisioning time.
+    with override_settings(**overrides), mock.patch.object(spare_schemas_refill, "delay", lambda: None):
         started = time.perf_counter()
         job = collectivity_provision(slug=slug, name=slug, kind="commune", admin_email=f"admin@{slug}.example",
                                      run_now=True)
         seconds = time.perf_counter() - started
     assert job.status == "done", job.error
-    assert job.method == ("clone" if by_cloning else "migrations"), job.method
+    assert job.method == method, job.method
     return seconds
 
 
@@ -65,24 +75,24 @@ def run() -> dict:
             existing = Collectivity.objects.exclude(schema_name="public").count()
             while existing < level:
                 slug = f"bench-f{len(fillers):04d}"
-                _provision(slug, by_cloning=True)
+                _provision(slug, method="clone")
                 fillers.append(slug)
                 existing += 1
-            clone, migrations, measured = [], [], []
-            for _ in range(CLONE_SAMPLES):
-                serial += 1
-                slug = f"bench-c{serial:04d}"
-                clone.append(_provision(slug, by_cloning=True))
-                measured.append(slug)
-            for _ in range(MIGRATION_SAMPLES):
-                serial += 1
-                slug = f"bench-m{serial:04d}"
-                migrations.append(_provision(slug, by_cloning=False))
-                measured.append(slug)
+            samples = {"spare": [], "clone": [], "migrations": []}
+            measured = []
+            for method, count in (("spare", CLONE_SAMPLES), ("clone", CLONE_SAMPLES),
+                                  ("migrations", MIGRATION_SAMPLES)):
+                for _ in range(count):
+                    serial += 1
+                    slug = f"bench-{method[0]}{serial:04d}"
+                    samples[method].append(_provision(slug, method=method))
+                    measured.append(slug)
             _drop(measured)
-            entry = {"existing_collectivities": existing, "clone": _summary(clone),
-                     "migrations": _summary(migrations),
-                     "speedup_p50": round(statistics.median(migrations) / statistics.median(clone), 2)}
+            p50 = {method: statistics.median(values) for method, values in samples.items()}
+            entry = {"existing_collectivities": existing,
+                     **{method: _summary(values) for method, values in samples.items()},
+                     "speedup_p50_spare": round(p50["migrations"] / p50["spare"], 2),
+                     "speedup_p50_clone": round(p50["migrations"] / p50["clone"], 2)}
             levels.append(entry)
             print(json.dumps(entry))
         started = time.perf_counter()
@@ -91,6 +101,7 @@ def run() -> dict:
         count = Collectivity.objects.exclude(schema_name="public").count()
     finally:
         _drop(fillers)
+        spare_fill(0)
     return {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
@@ -99,7 +110,10 @@ def run() -> dict:
         "levels": levels,
         "noop_migrate_schemas": {"collectivities": count, "seconds": round(noop, 2),
                                  "per_collectivity_s": round(noop / max(count, 1), 4)},
-        "target": "clone p95 < 1 s, flat from 10 to 500, >= 5x faster than migrations (p50)",
+        "target": "provisioning p95 < 1 s, flat from 10 to 500, >= 5x faster than migrations (p50)",
+        "methods": {"spare": "rename a clone of the template made ahead of time (the default)",
+                    "clone": "clone the template on demand (no spare ready)",
+                    "migrations": "create the schema and run every migration (fallback)"},
     }
 
 
@@ -114,14 +128,17 @@ def write(results: dict) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "provisioning.json").write_text(json.dumps(results, indent=2) + "\n")
     rows = "\n".join(
-        f"| {lv['existing_collectivities']} | {lv['clone']['p50_s']:.3f} | {lv['clone']['p95_s']:.3f} | "
-        f"{lv['migrations']['p50_s']:.3f} | {lv['migrations']['p95_s']:.3f} | {lv['speedup_p50']:.1f}× |"
+        f"| {lv['existing_collectivities']} | {lv['spare']['p50_s']:.3f} | {lv['spare']['p95_s']:.3f} | "
+        f"{lv['clone']['p50_s']:.3f} | {lv['clone']['p95_s']:.3f} | "
+        f"{lv['migrations']['p50_s']:.3f} | {lv['migrations']['p95_s']:.3f} | "
+        f"{lv['speedup_p50_spare']:.1f}× | {lv['speedup_p50_clone']:.1f}× |"
         for lv in results["levels"]
     )
     noop = results["noop_migrate_schemas"]
     table = (
-        "| existing collectivities | clone p50 (s) | clone p95 (s) | migrations p50 (s) | migrations p95 (s) "
-        "| clone speed-up (p50) |\n|---|---|---|---|---|---|\n" + rows + "\n\n"
+        "| existing | spare p50 (s) | spare p95 (s) | clone p50 (s) | clone p95 (s) | migrations p50 (s) "
+        "| migrations p95 (s) | speed-up spare | speed-up clone |\n|---|---|---|---|---|---|---|---|---|\n"
+        + rows + "\n\n"
         f"No-op `migrate_schemas` across {noop['collectivities']} collectivities: {noop['seconds']} s "
         f"({noop['per_collectivity_s']} s each).\n"
     )

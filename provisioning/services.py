@@ -124,6 +124,10 @@ def provisioning_run(*, job_id: int) -> ProvisioningJob:
     job.save(update_fields=["status", "current_step", "finished_at", "seconds"])
     audit_record(actor=None, action="collectivity.provisioned", collectivity_slug=job.collectivity.slug,
                  job=job.pk, method=job.method, seconds=round(job.seconds, 3))
+    if job.method == "spare":
+        from provisioning.tasks import spare_schemas_refill  # noqa: PLC0415
+
+        transaction.on_commit(spare_schemas_refill.delay)
     return job
 
 

@@ -12,6 +12,7 @@ from provisioning.template_schema import (
     schema_clone_from_template,
     schema_migrate,
     schema_unapplied_migrations,
+    spare_take,
 )
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import invitation_create, invitation_send
@@ -28,6 +29,9 @@ def step_schema(job) -> None:
             schema_migrate(schema)
         return
     if settings.PARVIS_PROVISION_BY_CLONING:
+        if settings.PARVIS_SPARE_SCHEMAS and spare_take(schema):
+            job.method = "spare"
+            return
         try:
             schema_clone_from_template(schema)
             job.method = "clone"

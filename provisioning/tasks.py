@@ -22,3 +22,13 @@ def collectivities_delete_due() -> int:
             collectivity_delete(collectivity=collectivity)
             count += 1
     return count
+
+
+@shared_task(name="provisioning.tasks.spare_schemas_refill")
+def spare_schemas_refill() -> int:
+    """Keep PARVIS_SPARE_SCHEMAS clones of the template ready (after a take, and after migrations)."""
+    from django.conf import settings  # noqa: PLC0415
+
+    from provisioning.template_schema import spare_fill  # noqa: PLC0415
+
+    return spare_fill(settings.PARVIS_SPARE_SCHEMAS)

@@ -67,3 +67,56 @@ def schema_clone_from_template(schema_name: str) -> None:
         if cursor.fetchone() is None:
             CloneSchema()._create_clone_schema_function()
         cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [TEMPLATE_SCHEMA, schema_name])
+
+
+# --- Spare schemas ----------------------------------------------------------------------------------
+# Clones of the template made ahead of time, so that provisioning only renames one (constant time,
+# whatever the size of the catalogue). A background task refills the pool after each take.
+SPARE_PREFIX = "parvis_spare_"
+_SPARE_LOCK = 7_262_021  # pg advisory lock key: one take at a time
+
+
+def spare_schemas() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s) ORDER BY nspname",
+                       [SPARE_PREFIX])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def spare_drop(schema_name: str) -> None:
+    if not schema_name.startswith(SPARE_PREFIX):
+        raise ValueError(schema_name)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')
+
+
+def spare_fill(count: int) -> int:
+    """Clone the template until `count` fresh spares exist; drop stale ones. Returns how many were made."""
+    import uuid  # noqa: PLC0415
+
+    made = 0
+    for index, name in enumerate(spare_schemas()):
+        if index >= count or schema_unapplied_migrations(name):
+            spare_drop(name)
+    while len(spare_schemas()) < count:
+        schema_clone_from_template(f"{SPARE_PREFIX}{uuid.uuid4().hex[:12]}")
+        made += 1
+    return made
+
+
+def spare_take(schema_name: str) -> bool:
+    """Rename a fresh spare to `schema_name`; False when the pool is empty (the caller clones)."""
+    from django.db import transaction  # noqa: PLC0415
+
+    _check_schema_name(schema_name)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SPARE_LOCK])
+        for name in spare_schemas():
+            if schema_unapplied_migrations(name):
+                spare_drop(name)
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f'ALTER SCHEMA "{name}" RENAME TO "{schema_name}"')
+            return True
+    return False

@@ -407,3 +407,31 @@ def test_the_operator_api_schema_validates():
     schema = json.loads(out.getvalue())
     assert "/api/operator/collectivities/" in schema["paths"]
     assert HostClient("parvis.test").get("/api/schema/").status_code == 200
+
+
+def test_provisioning_takes_a_spare_schema_and_the_pool_is_refilled(settings, django_capture_on_commit_callbacks):
+    from provisioning.template_schema import spare_fill, spare_schemas
+
+    settings.PARVIS_SPARE_SCHEMAS = 1
+    assert spare_fill(1) == 1
+    (spare,) = spare_schemas()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.collectivity_provision(slug="rapide", name="Rapide", kind="commune", run_now=True)
+    assert job.status == ProvisioningJob.Status.DONE and job.method == "spare"
+    assert not schema_exists(spare) and schema_exists("rapide")
+    assert HostClient("rapide.parvis.test").get("/").status_code == 200
+    refilled = spare_schemas()
+    assert len(refilled) == 1 and refilled != [spare]  # the worker made a new one
+
+
+def test_a_stale_spare_is_dropped_not_used(settings):
+    from provisioning.template_schema import spare_fill, spare_schemas
+
+    settings.PARVIS_SPARE_SCHEMAS = 1
+    spare_fill(1)
+    (spare,) = spare_schemas()
+    with connection.cursor() as cursor:
+        cursor.execute(f'DELETE FROM "{spare}".django_migrations WHERE app = %s', ["pages"])
+    job = services.collectivity_provision(slug="prudente", name="Prudente", kind="commune", run_now=True)
+    assert job.method == "clone"
+    assert not schema_exists(spare)

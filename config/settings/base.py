@@ -27,6 +27,8 @@ PARVIS_URL_SCHEME = env("PARVIS_URL_SCHEME", default="https")
 PARVIS_URL_PORT = env("PARVIS_URL_PORT", default="")
 # New collectivities are cloned from the migrated template schema (migrations are the fallback).
 PARVIS_PROVISION_BY_CLONING = env.bool("PARVIS_PROVISION_BY_CLONING", default=True)
+# Clones of the template kept ready, so that provisioning only renames one (0: clone on demand).
+PARVIS_SPARE_SCHEMAS = env.int("PARVIS_SPARE_SCHEMAS", default=2)
 # Days between an operator scheduling a deletion (after a full export) and the schema being dropped.
 PARVIS_DELETION_GRACE_DAYS = env.int("PARVIS_DELETION_GRACE_DAYS", default=30)
 

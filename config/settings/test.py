@@ -41,3 +41,5 @@ PARVIS_URL_SCHEME = "http"
 PARVIS_URL_PORT = ""
 # Two test runs on one server (two checkouts, a developer and a helper) need two test databases.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PARVIS_TEST_DATABASE", "test_parvis")}
+# Tests clone on demand; the spare-schema pool has tests of its own that turn it on.
+PARVIS_SPARE_SCHEMAS = 0

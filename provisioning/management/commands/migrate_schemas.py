@@ -3,11 +3,17 @@ with progress, going on past a failing one and exiting non-zero with the list of
 
 import time
 
+from django.conf import settings
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 
-from provisioning.template_schema import TEMPLATE_SCHEMA, template_migrate
+from provisioning.template_schema import (
+    TEMPLATE_SCHEMA,
+    schema_unapplied_migrations,
+    spare_fill,
+    template_migrate,
+)
 from tenants.selectors import collectivity_list
 
 
@@ -28,13 +34,20 @@ class Command(MigrateSchemasCommand):
             return None
 
         template_migrate(verbosity=max(0, verbosity - 1))
+        # Spares are clones of the previous template: drop the stale ones and make fresh ones.
+        spare_fill(settings.PARVIS_SPARE_SCHEMAS)
         schemas = list(collectivity_list().order_by("schema_name").values_list("schema_name", flat=True))
         failures: list[tuple[str, str]] = []
         for index, schema in enumerate(schemas, start=1):
             started = time.perf_counter()
             try:
-                super().handle(*args, **{**quiet, "schema_name": schema, "shared": False, "tenant": True})
-                outcome = "ok"
+                with transaction.atomic():  # a failing schema must not poison the next ones' queries
+                    unapplied = schema_unapplied_migrations(schema)
+                if unapplied:
+                    super().handle(*args, **{**quiet, "schema_name": schema, "shared": False, "tenant": True})
+                    outcome = "ok"
+                else:  # one query instead of loading the migration graph for a schema already up to date
+                    outcome = "ok (up to date)"
             except Exception as exc:  # noqa: BLE001 — one broken collectivity must not stop the others
                 failures.append((schema, f"{exc.__class__.__name__}: {exc}"))
                 outcome = "FAILED"
