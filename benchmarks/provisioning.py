@@ -145,7 +145,9 @@ def write(results: dict) -> None:
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text() if doc.exists() else ""
     start, end = "<!-- provisioning:start -->", "<!-- provisioning:end -->"
-    block = f"{start}\nMeasured {results['measured_at']} ({results['machine']}).\n\n{table}{end}"
+    machine = results["machine"]
+    block = (f"{start}\nMeasured {results['measured_at']} on {machine['cores']} cores, Python {machine['python']}, "
+             f"{machine['database']} PostgreSQL {machine['postgres']}.\n\n{table}{end}")
     if start in text:
         text = text.split(start)[0] + block + text.split(end)[1]
     else:
