@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install run serve worker test test-fast lint migrate demo messages translations totp stop clean bench
+.PHONY: install run worker test a11y lint migrate demo messages translations totp stop clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ lint: install
 
 test: install lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Needs Chromium (Debian: apt-get install chromium); CHROMIUM_PATH points elsewhere if needed.
+a11y: install
+	PARVIS_TEST_DATABASE=test_parvis_a11y $(BIN)/python -m pytest -m a11y tests/test_accessibility.py $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -73,8 +73,9 @@ def collectivity_new(request):
 @operator_required
 def collectivity_detail(request, slug):
     collectivity = get_object_or_404(Collectivity, slug=slug)
+    # `city`, not `collectivity`: that name is the collectivity of the current site (none here).
     return render(request, "console/collectivity_detail.html", {
-        "collectivity": collectivity,
+        "city": collectivity,
         "domains": collectivity.domains.order_by("-is_primary", "domain"),
         "licences": collectivity.licences.all(),
         "jobs": collectivity.jobs.all()[:10],
@@ -101,7 +102,7 @@ def collectivity_edit(request, slug):
                                   modules=form.cleaned_data["modules"])
         messages.success(request, _("Changes saved."))
         return redirect("console_collectivity", slug=slug)
-    return render(request, "console/collectivity_form.html", {"form": form, "collectivity": collectivity})
+    return render(request, "console/collectivity_form.html", {"form": form, "city": collectivity})
 
 
 @require_POST

@@ -435,3 +435,14 @@ def test_a_stale_spare_is_dropped_not_used(settings):
     job = services.collectivity_provision(slug="prudente", name="Prudente", kind="commune", run_now=True)
     assert job.method == "clone"
     assert not schema_exists(spare)
+
+
+def test_console_pages_render(console, city_a, django_capture_on_commit_callbacks):
+    job = services.collectivity_provision(slug="pages-ville", name="Pages", kind="commune", run_now=True)
+    for path in ["/console/", "/console/nouvelle/", f"/console/{city_a.slug}/", f"/console/{city_a.slug}/modifier/",
+                 "/console/modeles/", "/console/journal/", f"/console/provisionnements/{job.pk}/"]:
+        response = console.get(path)
+        assert response.status_code == 200, path
+    detail = console.get(f"/console/{city_a.slug}/").content.decode()
+    assert city_a.name in detail and city_a.host in detail
+    assert "Suspendre" in detail  # the actions an active collectivity allows

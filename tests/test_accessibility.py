@@ -1,0 +1,124 @@
+"""RGAA 4.1 / WCAG 2.1 AA checks with axe-core in headless Chromium, on every public page type.
+
+Run by `make a11y` (needs Chromium: `apt-get install chromium`, done by .ci/run), not by `make test`.
+Pages are rendered by Django's test client inside the test transaction and handed to the browser
+through request interception, CSS included, so nothing needs a live server.
+"""
+
+import os
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.staticfiles import finders
+from playwright.sync_api import sync_playwright
+
+from conftest import HostClient
+from provisioning import services
+from shared_apps.accounts.services import account_activate_totp, invitation_create, operator_create
+
+pytestmark = [pytest.mark.a11y, pytest.mark.django_db]
+
+# Playwright's sync API keeps an event loop in this thread; the Django calls made from it are plain
+# synchronous code in the same thread (the documented setting for Playwright with Django tests).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+           "resultTypes": ["violations"]}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def audit(browser, client: HostClient, path: str, *, method: str = "GET", data: dict | None = None,
+          expected_status: int = 200, width: int = 1280) -> None:
+    # Rendered here, in the test's own transaction: Playwright calls route handlers from another
+    # greenlet, which Django would give another database connection.
+    response = client.post(path, data or {}) if method == "POST" else client.get(path)
+    assert response.status_code == expected_status, path
+    page_body, content_type = _body(response), response["Content-Type"]
+
+    def serve(route, request):
+        url = request.url
+        if not url.startswith(f"http://{client.host}/"):  # nothing leaves the test
+            route.abort()
+        elif "/static/" in url:
+            found = finders.find(url.split("/static/", 1)[1])
+            route.fulfill(status=200 if found else 404, path=found) if found else route.fulfill(status=404)
+        else:
+            route.fulfill(status=expected_status, body=page_body, headers={"content-type": content_type})
+
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("**/*", serve)
+    page.goto(f"http://{client.host}{path}")
+    results = Axe().run(page, options=WCAG_AA)
+    page.close()
+    violations = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                  for v in results.response["violations"]]
+    assert not violations, f"{path}: " + "\n".join(violations)
+
+
+@pytest.mark.parametrize("path", ["/", "/conditions-utilisation/", "/accessibilite/", "/mentions-legales/",
+                                  "/donnees-personnelles/", "/comptes/login/", "/comptes/signup/",
+                                  "/comptes/password/reset/"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_city_public_pages(browser, client_a, path, width):
+    audit(browser, client_a, path, width=width)
+
+
+def test_city_pages_in_english(browser, client_a):
+    client_a.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    audit(browser, client_a, "/")
+    audit(browser, client_a, "/comptes/signup/")
+
+
+def test_form_errors_are_accessible(browser, client_a):
+    audit(browser, client_a, "/comptes/signup/", method="POST", data={"email": "pas-un-email"})
+
+
+def test_invitation_and_signed_in_pages(browser, city_a, in_city):
+    from tests.factories import UserFactory
+
+    with in_city(city_a):
+        _invitation, token = invitation_create(email="agent@exemple.fr", role="agent")
+        citizen = UserFactory(email="citoyenne@exemple.fr")
+    audit(browser, HostClient(city_a.host), f"/invitation/{token}/")
+    audit(browser, HostClient(city_a.host), "/invitation/inconnue/", expected_status=404)
+    client = HostClient(city_a.host)
+    with in_city(city_a):  # the session and the account live in the city's schema
+        client.force_login(citizen)
+    audit(browser, client, "/mon-compte/")
+
+
+def test_error_and_status_pages(browser, city_a):
+    audit(browser, HostClient("inconnue.parvis.test"), "/", expected_status=404)
+    audit(browser, HostClient(city_a.host), "/nulle-part/", expected_status=404)
+    services.collectivity_change_status(collectivity=city_a, action="suspend")
+    audit(browser, HostClient(city_a.host), "/", expected_status=503)
+    services.collectivity_change_status(collectivity=city_a, action="archive")
+    audit(browser, HostClient(city_a.host), "/")
+
+
+def test_control_plane_and_console(browser, city_a):
+    audit(browser, HostClient("parvis.test"), "/")
+    audit(browser, HostClient("parvis.test"), "/comptes/login/")
+    operator = operator_create(email="ops@parvis.example", password="mot-de-passe-operateur")
+    account_activate_totp(user=operator, secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    console = HostClient("parvis.test")
+    console.force_login(operator)
+    job = services.collectivity_provision(slug="a11y-ville", name="A11y", kind="commune", run_now=True)
+    for path in ["/console/", "/console/nouvelle/", f"/console/{city_a.slug}/", f"/console/{city_a.slug}/modifier/",
+                 "/console/modeles/", "/console/journal/", f"/console/provisionnements/{job.pk}/"]:
+        audit(browser, console, path)
+    audit(browser, console, "/console/nouvelle/", method="POST", data={"slug": "www"})
