@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context, schema_exists
 
+from billing.models import ModuleLicence
 from tenants.models import Collectivity, Domain
 from tenants.validators import DNS_LABEL_RE, validate_slug
 
@@ -146,6 +147,11 @@ def _manifest(collectivity: Collectivity, *, dump: Path) -> dict:
             for domain in Domain.objects.filter(tenant=collectivity).order_by("-is_primary", "domain")
         ],
         "migrations": _applied_migrations(collectivity.schema_name),
+        # The licence travels with the data, so a restored collectivity keeps the modules it used.
+        "licences": [
+            {"module": licence.module, "is_allowed": licence.is_allowed, "is_enabled": licence.is_enabled}
+            for licence in ModuleLicence.objects.filter(collectivity=collectivity).order_by("module")
+        ],
         "schema_sql_sha256": _sha256(dump),
         "pg_dump": version.stdout.strip(),
     }
@@ -167,7 +173,7 @@ def collectivity_export(*, collectivity: Collectivity, destination_dir: Path | N
     if collectivity.is_public or not schema_exists(collectivity.schema_name):
         raise ValidationError(_("“%(slug)s” has no schema to export."), code="no_schema",
                               params={"slug": collectivity.slug})
-    destination_dir = Path(destination_dir or Path(settings.BASE_DIR) / ".var" / "exports")
+    destination_dir = Path(destination_dir or settings.PARVIS_EXPORT_DIR)
     destination_dir.mkdir(parents=True, exist_ok=True)
     args, env = _connection_arguments()
     with tempfile.TemporaryDirectory(prefix="parvis-export-") as workdir:
@@ -352,6 +358,8 @@ def collectivity_restore(*, archive: Path, slug: str, name: str | None = None, a
                 collectivity.auto_create_schema = False
                 collectivity.save()
                 Domain.objects.create(domain=collectivity.host, tenant=collectivity, is_primary=True)
+                for licence in manifest.get("licences", []):
+                    ModuleLicence.objects.create(collectivity=collectivity, **licence)
                 _audit(actor=actor, slug=slug, source=manifest.get("slug", source), archive=Path(archive).name)
                 if content.media is not None:
                     shutil.copytree(content.media, media, dirs_exist_ok=True)

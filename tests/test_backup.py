@@ -221,7 +221,7 @@ def test_an_export_holds_the_manifest_the_schema_dump_and_the_files(city_a_resto
 def test_the_default_destination_is_the_exports_folder_of_the_project(committed):
     path = collectivity_export(collectivity=Collectivity.objects.get(slug="ville-b"))
     try:
-        assert path.parent == settings.BASE_DIR / ".var" / "exports"
+        assert path.parent == Path(settings.PARVIS_EXPORT_DIR)
         assert path.name.startswith("ville-b-") and path.stat().st_size > 0
     finally:
         path.unlink()
@@ -440,3 +440,23 @@ def test_the_commands_refuse_bad_input_with_a_clear_message(archive_of_city_b, t
         call_command("restore_collectivity", str(tmp_path / "absent.tar.gz"), "--slug", "ville-c")
     assert (_schemas(), Collectivity.objects.count()) == (schemas, collectivities)
     assert _nothing_exists("ville-c")
+
+
+def test_a_restored_collectivity_keeps_its_module_licences(committed, tmp_path):
+    from billing.models import ModuleLicence
+    from billing.selectors import module_is_available
+    from billing.services import licence_set_allowed_modules, licence_set_enabled
+
+    source = Collectivity.objects.get(slug="ville-b")
+    _remove_collectivity("ville-b-copie")
+    try:
+        licence_set_allowed_modules(collectivity=source, modules=["budget", "ideas"])
+        licence_set_enabled(collectivity=source, module="ideas", enabled=False)
+        archive = collectivity_export(collectivity=source, destination_dir=tmp_path)
+        copy = collectivity_restore(archive=archive, slug="ville-b-copie")
+        assert module_is_available("budget", collectivity=copy)
+        assert not module_is_available("ideas", collectivity=copy)  # still switched off by the city
+        assert not module_is_available("survey", collectivity=copy)
+    finally:
+        _remove_collectivity("ville-b-copie")
+        ModuleLicence.objects.filter(collectivity__slug="ville-b").delete()

@@ -31,6 +31,8 @@ PARVIS_PROVISION_BY_CLONING = env.bool("PARVIS_PROVISION_BY_CLONING", default=Tr
 PARVIS_SPARE_SCHEMAS = env.int("PARVIS_SPARE_SCHEMAS", default=2)
 # Days between an operator scheduling a deletion (after a full export) and the schema being dropped.
 PARVIS_DELETION_GRACE_DAYS = env.int("PARVIS_DELETION_GRACE_DAYS", default=30)
+# Where full exports of collectivities are written (a mounted volume in production).
+PARVIS_EXPORT_DIR = env.path("PARVIS_EXPORT_DIR", default=BASE_DIR / ".var" / "exports")
 
 # --- Applications -------------------------------------------------------------------------------
 # Apps in both lists have their tables in the public schema (control plane: operators) and in

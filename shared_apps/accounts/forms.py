@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class SignupForm(forms.Form):
     """Extra fields of allauth's sign-up form: name and consent to the collectivity's terms."""
 
+    # Consent comes last, right above the button, after the person has seen what they fill in.
+    field_order = ["email", "full_name", "password1", "password2", "accept_terms"]
+
     full_name = forms.CharField(label=_("First and last name"), max_length=150, required=False)
     accept_terms = forms.BooleanField(
         required=True,
