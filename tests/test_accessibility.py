@@ -62,6 +62,9 @@ def audit(browser, client: HostClient, path: str, *, method: str = "GET", data: 
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.route("**/*", serve)
     page.goto(f"http://{client.host}{path}")
+    # The browser really shows the page (its heading, and the stylesheet applied to the skip link).
+    assert page.locator("h1").count() == 1 and page.locator("h1").inner_text().strip(), path
+    assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px", f"{path}: no stylesheet"
     results = Axe().run(page, options=WCAG_AA)
     page.close()
     violations = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
