@@ -19,6 +19,7 @@ from provisioning.forms import (
     TemplateSaveForm,
 )
 from provisioning.models import CollectivityTemplate, ProvisioningJob
+from provisioning.registry import usage_counters
 from provisioning.selectors import audit_list, console_collectivity_list
 from tenants.models import Collectivity
 
@@ -73,6 +74,9 @@ def collectivity_new(request):
 @operator_required
 def collectivity_detail(request, slug):
     collectivity = get_object_or_404(Collectivity, slug=slug)
+    usage = collectivity.usage.first()
+    usage_rows = [(counter.label, usage.counters[name]) for name, counter in usage_counters.items()
+                  if usage and name in usage.counters]
     # `city`, not `collectivity`: that name is the collectivity of the current site (none here).
     return render(request, "console/collectivity_detail.html", {
         "city": collectivity,
@@ -80,7 +84,8 @@ def collectivity_detail(request, slug):
         "licences": collectivity.licences.all(),
         "jobs": collectivity.jobs.all()[:10],
         "exports": collectivity.exports.all()[:10],
-        "usage": collectivity.usage.first(),
+        "usage": usage,
+        "usage_rows": usage_rows,
         "audit": audit_list(collectivity_slug=slug, limit=30),
         "domain_form": DomainForm(),
         "template_form": TemplateSaveForm(),
