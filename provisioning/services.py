@@ -267,8 +267,9 @@ def collectivity_delete(*, collectivity: Collectivity, actor=None, now=None) -> 
     with transaction.atomic():
         collectivity.delete(force_drop=True)
         audit_record(actor=actor, action="collectivity.delete", collectivity_slug=slug)
-    shutil.rmtree(settings.MEDIA_ROOT / slug if hasattr(settings.MEDIA_ROOT, "__truediv__")
-                  else f"{settings.MEDIA_ROOT}/{slug}", ignore_errors=True)
+    from provisioning.backup import collectivity_media_root  # noqa: PLC0415
+
+    shutil.rmtree(collectivity_media_root(slug), ignore_errors=True)
 
 
 def collectivity_template_save(*, collectivity: Collectivity, name: str, description: str = "",

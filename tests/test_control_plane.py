@@ -1,6 +1,7 @@
 """Control plane: provisioning through each entry point, lifecycle, licences, templates, audit."""
 
 import json
+import os
 import re
 import time
 from io import StringIO
@@ -282,10 +283,16 @@ def test_deletion_needs_archive_export_and_grace_period(operator, monkeypatch, t
     with pytest.raises(ValidationError):
         services.collectivity_delete(collectivity=collectivity, actor=operator)  # grace period running
     assert schema_exists("ephemere")
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    with schema_context("ephemere"):
+        stored = default_storage.path(default_storage.save("piece-jointe.txt", ContentFile(b"x")))
     services.collectivity_delete(collectivity=collectivity, actor=operator,
                                  now=collectivity.deletion_due_at + timedelta(minutes=1))
     assert not schema_exists("ephemere")
     assert not Collectivity.objects.filter(slug="ephemere").exists()
+    assert not os.path.exists(stored)  # its files are gone too
     assert HostClient("ephemere.parvis.test").get("/").status_code == 404
     actions = list(AuditEntry.objects.filter(collectivity_slug="ephemere").values_list("action", flat=True))
     assert {"collectivity.archive", "collectivity.export", "collectivity.schedule_deletion",
