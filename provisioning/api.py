@@ -36,14 +36,19 @@ def _raise_drf(exc: DjangoValidationError):
 class CollectivityOutputSerializer(serializers.ModelSerializer):
     hosts = serializers.SerializerMethodField()
     modules = serializers.SerializerMethodField()
+    exports = serializers.SerializerMethodField()
 
     class Meta:
         model = Collectivity
         fields = ["slug", "name", "kind", "status", "population", "insee_code", "siren", "contact_email",
-                  "primary_colour", "locale", "timezone", "hosts", "modules", "deletion_due_at", "created_at"]
+                  "primary_colour", "locale", "timezone", "hosts", "modules", "exports", "deletion_due_at",
+                  "created_at"]
 
     def get_hosts(self, obj) -> list[str]:
         return [d.domain for d in obj.domains.all()]
+
+    def get_exports(self, obj) -> list[dict]:
+        return [{"path": e.path, "size": e.size, "created_at": e.created_at.isoformat()} for e in obj.exports.all()]
 
     def get_modules(self, obj) -> list[str]:
         return [lic.module for lic in obj.licences.all() if lic.is_allowed]
@@ -149,8 +154,8 @@ class CollectivityActionApi(OperatorApi):
             if action in ("suspend", "reactivate", "archive"):
                 services.collectivity_change_status(collectivity=collectivity, action=action, actor=request.user)
             elif action == "export":
-                export = services.collectivity_export_create(collectivity=collectivity, actor=request.user)
-                return Response({"path": export.path, "size": export.size}, status=status.HTTP_201_CREATED)
+                services.collectivity_export_start(collectivity=collectivity, actor=request.user)
+                return Response({"detail": "export started"}, status=status.HTTP_202_ACCEPTED)
             elif action == "schedule-deletion":
                 services.collectivity_schedule_deletion(collectivity=collectivity, actor=request.user)
             elif action == "delete":

@@ -228,6 +228,14 @@ def collectivity_export_create(*, collectivity: Collectivity, actor=None):
     return export
 
 
+def collectivity_export_start(*, collectivity: Collectivity, actor=None) -> None:
+    """Run the export in the background (after the commit); it is recorded when written."""
+    from provisioning.tasks import collectivity_export_task  # noqa: PLC0415
+
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(lambda: collectivity_export_task.delay(collectivity.pk, actor_id))
+
+
 def collectivity_schedule_deletion(*, collectivity: Collectivity, actor=None) -> Collectivity:
     """Deletion needs an archived collectivity and a full export made since it was archived."""
     _public()

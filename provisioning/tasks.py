@@ -32,3 +32,14 @@ def spare_schemas_refill() -> int:
     from provisioning.template_schema import spare_fill  # noqa: PLC0415
 
     return spare_fill(settings.PARVIS_SPARE_SCHEMAS)
+
+
+@shared_task(name="provisioning.tasks.collectivity_export_task")
+def collectivity_export_task(collectivity_id: int, actor_id: int | None = None) -> str:
+    """A full export can take minutes for a large collectivity: it never runs inside a request."""
+    from provisioning.services import collectivity_export_create  # noqa: PLC0415
+    from shared_apps.accounts.models import User  # noqa: PLC0415
+    from tenants.models import Collectivity  # noqa: PLC0415
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    return collectivity_export_create(collectivity=Collectivity.objects.get(pk=collectivity_id), actor=actor).path

@@ -118,8 +118,8 @@ def collectivity_action(request, slug, action):
         if action in ("suspend", "reactivate", "archive"):
             services.collectivity_change_status(collectivity=collectivity, action=action, actor=request.user)
         elif action == "export":
-            export = services.collectivity_export_create(collectivity=collectivity, actor=request.user)
-            messages.success(request, _("Export written to %(path)s.") % {"path": export.path})
+            services.collectivity_export_start(collectivity=collectivity, actor=request.user)
+            messages.success(request, _("The export has started; it appears under Exports when it is written."))
         elif action == "schedule_deletion":
             services.collectivity_schedule_deletion(collectivity=collectivity, actor=request.user)
         elif action == "delete":

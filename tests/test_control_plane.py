@@ -453,3 +453,28 @@ def test_console_pages_render(console, city_a, django_capture_on_commit_callback
     detail = console.get(f"/console/{city_a.slug}/").content.decode()
     assert city_a.name in detail and city_a.host in detail
     assert "Suspendre" in detail  # the actions an active collectivity allows
+
+
+def test_exports_run_in_the_background_and_are_listed(api, console, city_a, monkeypatch, tmp_path,
+                                                      django_capture_on_commit_callbacks):
+    from provisioning import backup
+
+    def fake_export(*, collectivity, destination_dir=None):  # pg_dump cannot see this test's transaction
+        path = tmp_path / f"{collectivity.slug}-{len(list(tmp_path.iterdir()))}.tar.gz"
+        path.write_bytes(b"archive")
+        return path
+
+    monkeypatch.setattr(backup, "collectivity_export", fake_export)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = api.post(f"/api/operator/collectivities/{city_a.slug}/export/")
+    assert response.status_code == 202
+    assert api.get(f"/api/operator/collectivities/{city_a.slug}/").json()["exports"] == []  # not yet
+    for callback in callbacks:
+        callback()
+    exports = api.get(f"/api/operator/collectivities/{city_a.slug}/").json()["exports"]
+    assert len(exports) == 1 and exports[0]["size"] == 7
+    with django_capture_on_commit_callbacks(execute=True):
+        page = console.post(f"/console/{city_a.slug}/action/export/", follow=True)
+    assert "export" in page.content.decode().lower()
+    assert len(api.get(f"/api/operator/collectivities/{city_a.slug}/").json()["exports"]) == 2
+    assert AuditEntry.objects.filter(collectivity_slug=city_a.slug, action="collectivity.export").count() == 2
