@@ -10,6 +10,7 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.staticfiles import finders
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from conftest import HostClient
@@ -35,6 +36,9 @@ def browser():
             "--disable-sync", "--no-first-run"])
         yield browser
         browser.close()
+        # Connections opened while Playwright's loop was set belong to that context: close them here,
+        # or the test database cannot be dropped at the end of the session.
+        connections.close_all()
 
 
 def _body(response) -> bytes:
