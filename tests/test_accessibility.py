@@ -51,7 +51,10 @@ def audit(browser, client: HostClient, path: str, *, method: str = "GET", data: 
     # greenlet, which Django would give another database connection.
     response = client.post(path, data or {}) if method == "POST" else client.get(path)
     assert response.status_code == expected_status, path
-    page_body, content_type = _body(response), response["Content-Type"]
+    page_body = _body(response)
+    page_headers = {"content-type": response["Content-Type"]}
+    if response.has_header("Content-Security-Policy"):
+        page_headers["content-security-policy"] = response["Content-Security-Policy"]
 
     def serve(route, request):
         url = request.url
@@ -61,14 +64,20 @@ def audit(browser, client: HostClient, path: str, *, method: str = "GET", data: 
             found = finders.find(url.split("/static/", 1)[1])
             route.fulfill(status=200 if found else 404, path=found) if found else route.fulfill(status=404)
         else:
-            route.fulfill(status=expected_status, body=page_body, headers={"content-type": content_type})
+            route.fulfill(status=expected_status, body=page_body, headers=page_headers)
 
     page = browser.new_page(viewport={"width": width, "height": 900})
+    console_errors = []
+    page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     page.route("**/*", serve)
-    page.goto(f"http://{client.host}{path}")
+    page.goto(f"http://{client.host}{path}", wait_until="load")
     # The browser really shows the page (its heading, and the stylesheet applied to the skip link).
     assert page.locator("h1").count() == 1 and page.locator("h1").inner_text().strip(), path
     assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px", f"{path}: no stylesheet"
+    # Nothing the page needs is refused by its Content-Security-Policy, nothing fails to load.
+    expected = f"the server responded with a status of {expected_status}"
+    console_errors = [e for e in console_errors if expected_status == 200 or expected not in e]
+    assert not console_errors, f"{path}: {console_errors}"
     results = Axe().run(page, options=WCAG_AA)
     page.close()
     violations = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

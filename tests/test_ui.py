@@ -79,3 +79,15 @@ def test_translation_catalogues_are_complete(language):
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
     assert not untranslated, untranslated[:10]
     assert not fuzzy, fuzzy[:10]
+
+
+def test_pages_carry_a_strict_content_security_policy(client_a, control_client):
+    for client in (client_a, control_client):
+        response = client.get("/")
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self' 'nonce-" in policy and "'unsafe-inline'" not in policy
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+        nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+        assert f'<style nonce="{nonce}">' in response.content.decode()
+    # A new nonce for every response.
+    assert client_a.get("/")["Content-Security-Policy"] != client_a.get("/")["Content-Security-Policy"]

@@ -84,6 +84,7 @@ DEFAULT_NOT_FOUND_TENANT_VIEW = "tenants.views.unknown_host"
 MIDDLEWARE = [
     "shared_apps.core.middleware.HealthCheckMiddleware",
     "shared_apps.core.middleware.RequestLogContextMiddleware",
+    "shared_apps.core.middleware.ContentSecurityPolicyMiddleware",
     "tenants.middleware.CollectivityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.collectivity",
+                "shared_apps.core.context_processors.csp",
             ],
         },
     },
