@@ -6,8 +6,9 @@ from django.conf import settings
 from django_tenants.utils import schema_context
 
 from billing.catalogue import MODULES
+from provisioning.models import CollectivityTemplate
 from provisioning.registry import demo_seeders
-from provisioning.services import collectivity_create
+from provisioning.services import collectivity_create, collectivity_template_save
 from shared_apps.accounts.models import User
 from shared_apps.accounts.services import account_activate_totp, account_create, operator_create
 from tenants.models import Collectivity
@@ -17,6 +18,7 @@ DEMO_PASSWORD = "parvis-demo-2026"
 # or run `make totp` to print the current code.
 DEMO_TOTP_SECRET = "PARVISDEMOTOTPSECRETAAAAAAAAAAAA"
 OPERATOR_EMAIL = "operateur@parvis.example"
+DEMO_TEMPLATE = "Commune moyenne (démo)"
 
 
 @dataclass(frozen=True)
@@ -86,4 +88,8 @@ def seed_demo() -> list[dict]:
                                "totp": role == User.Role.CITY_ADMIN})
             if created_any:
                 demo_seeders.run(collectivity=collectivity, accounts=accounts)
+    # A template operators can start new collectivities from, as they would from a configured city.
+    if not CollectivityTemplate.objects.filter(name=DEMO_TEMPLATE).exists():
+        collectivity_template_save(collectivity=Collectivity.objects.get(slug="villeneuve"), name=DEMO_TEMPLATE,
+                                   description="Villeneuve's pages, departments and modules (demo).")
     return logins

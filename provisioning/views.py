@@ -171,3 +171,21 @@ def template_list(request):
 def audit_log(request):
     return render(request, "console/audit.html", {"entries": audit_list(
         collectivity_slug=request.GET.get("collectivite", ""))})
+
+
+@operator_required
+def api_token(request):
+    """The operator's own API token: created or replaced here, shown once, revocable."""
+    from rest_framework.authtoken.models import Token  # noqa: PLC0415
+
+    new_key = None
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        if request.POST.get("action") == "create":
+            new_key = Token.objects.create(user=request.user).key
+            services.audit_record(actor=request.user, action="api_token.create")
+        else:
+            services.audit_record(actor=request.user, action="api_token.revoke")
+            messages.success(request, _("Your API token was revoked."))
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "console/api_token.html", {"token": token, "new_key": new_key})

@@ -135,6 +135,8 @@ def test_control_plane_and_console(browser, city_a):
     console.force_login(operator)
     job = services.collectivity_provision(slug="a11y-ville", name="A11y", kind="commune", run_now=True)
     for path in ["/console/", "/console/nouvelle/", f"/console/{city_a.slug}/", f"/console/{city_a.slug}/modifier/",
-                 "/console/modeles/", "/console/journal/", f"/console/provisionnements/{job.pk}/"]:
+                 "/console/modeles/", "/console/journal/", f"/console/provisionnements/{job.pk}/",
+                 "/console/jeton-api/"]:
         audit(browser, console, path)
+    audit(browser, console, "/console/jeton-api/", method="POST", data={"action": "create"})
     audit(browser, console, "/console/nouvelle/", method="POST", data={"slug": "www"})

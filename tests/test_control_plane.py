@@ -478,3 +478,15 @@ def test_exports_run_in_the_background_and_are_listed(api, console, city_a, monk
     assert "export" in page.content.decode().lower()
     assert len(api.get(f"/api/operator/collectivities/{city_a.slug}/").json()["exports"]) == 2
     assert AuditEntry.objects.filter(collectivity_slug=city_a.slug, action="collectivity.export").count() == 2
+
+
+def test_operators_issue_and_revoke_their_api_token_from_the_console(console, operator):
+    page = console.post("/console/jeton-api/", {"action": "create"}).content.decode()
+    key = re.search(r'<code id="api-token">([0-9a-f]{40})</code>', page).group(1)
+    client = HostClient("parvis.test", HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/operator/collectivities/").status_code == 200
+    assert key not in console.get("/console/jeton-api/").content.decode()  # shown once
+    console.post("/console/jeton-api/", {"action": "revoke"})
+    assert client.get("/api/operator/collectivities/").status_code == 401
+    assert list(AuditEntry.objects.filter(actor=operator).values_list("action", flat=True).order_by("id")) == [
+        "api_token.create", "api_token.revoke"]

@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from django_tenants.utils import schema_context
 
 from provisioning.demo import DEMO_PASSWORD, seed_demo
+from provisioning.models import CollectivityTemplate
 from shared_apps.accounts.models import User
 from tenants.models import Collectivity
 
@@ -31,6 +32,9 @@ def test_demo_seed_creates_two_cities_with_every_role_and_is_idempotent():
     assert operator.is_staff and Authenticator.objects.filter(user=operator).exists()
     assert {login["host"] for login in logins} == {"parvis.test", "villeneuve.parvis.test", "agglo-lac.parvis.test"}
 
-    counts = (Collectivity.objects.count(), User.objects.count())
+    template = CollectivityTemplate.objects.get(name="Commune moyenne (démo)")
+    assert template.source_slug == "villeneuve" and "budget" in template.modules and "pages" in template.parts
+
+    counts = (Collectivity.objects.count(), User.objects.count(), CollectivityTemplate.objects.count())
     assert seed_demo() == logins
-    assert (Collectivity.objects.count(), User.objects.count()) == counts
+    assert (Collectivity.objects.count(), User.objects.count(), CollectivityTemplate.objects.count()) == counts
