@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing.catalogue import MODULES
-from billing.services import licence_set_allowed_modules
 from provisioning import services
 from provisioning.models import CollectivityTemplate, ProvisioningJob
 from provisioning.selectors import console_collectivity_list
@@ -133,9 +132,8 @@ class CollectivityDetailApi(OperatorApi):
             if values:
                 services.collectivity_update(collectivity=collectivity, actor=request.user, **values)
             if modules is not None:
-                licence_set_allowed_modules(collectivity=collectivity, modules=modules)
-                services.audit_record(actor=request.user, action="licence.update", collectivity_slug=slug,
-                                      modules=modules)
+                services.collectivity_license_modules(collectivity=collectivity, modules=modules,
+                                                      actor=request.user)
         except DjangoValidationError as exc:
             _raise_drf(exc)
         return Response(CollectivityOutputSerializer(_collectivity(slug)).data)

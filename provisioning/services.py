@@ -176,6 +176,25 @@ def collectivity_update(*, collectivity: Collectivity, actor=None, **changes) ->
     return collectivity
 
 
+def collectivity_license_modules(*, collectivity: Collectivity, modules: list[str], actor=None) -> bool:
+    """The vendor's switch: allow exactly these modules. Audited; returns whether anything changed."""
+    from billing.models import ModuleLicence  # noqa: PLC0415
+    from billing.services import licence_set_allowed_modules  # noqa: PLC0415
+
+    _public()
+    before = set(ModuleLicence.objects.filter(collectivity=collectivity, is_allowed=True)
+                 .values_list("module", flat=True))
+    if before == set(modules):
+        return False
+    try:
+        licence_set_allowed_modules(collectivity=collectivity, modules=modules)
+    except ValueError as exc:
+        raise ValidationError({"modules": [str(exc)]}) from exc
+    audit_record(actor=actor, action="licence.update", collectivity_slug=collectivity.slug,
+                 modules=sorted(modules), previous=sorted(before))
+    return True
+
+
 _TRANSITIONS = {
     "suspend": ({Collectivity.Status.ACTIVE, Collectivity.Status.ARCHIVED}, Collectivity.Status.SUSPENDED),
     "reactivate": ({Collectivity.Status.SUSPENDED, Collectivity.Status.ARCHIVED}, Collectivity.Status.ACTIVE),

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billing.services import licence_set_allowed_modules
 from provisioning import services
 from provisioning.forms import (
     CollectivityCreateForm,
@@ -101,10 +100,8 @@ def collectivity_edit(request, slug):
         changes = {field: form.cleaned_data[field] for field in CollectivityEditForm.Meta.fields}
         fresh = Collectivity.objects.get(pk=collectivity.pk)
         services.collectivity_update(collectivity=fresh, actor=request.user, **changes)
-        if sorted(form.cleaned_data["modules"]) != sorted(allowed):
-            licence_set_allowed_modules(collectivity=fresh, modules=form.cleaned_data["modules"])
-            services.audit_record(actor=request.user, action="licence.update", collectivity_slug=slug,
-                                  modules=form.cleaned_data["modules"])
+        services.collectivity_license_modules(collectivity=fresh, modules=form.cleaned_data["modules"],
+                                              actor=request.user)
         messages.success(request, _("Changes saved."))
         return redirect("console_collectivity", slug=slug)
     return render(request, "console/collectivity_form.html", {"form": form, "city": collectivity})

@@ -490,3 +490,17 @@ def test_operators_issue_and_revoke_their_api_token_from_the_console(console, op
     assert client.get("/api/operator/collectivities/").status_code == 401
     assert list(AuditEntry.objects.filter(actor=operator).values_list("action", flat=True).order_by("id")) == [
         "api_token.create", "api_token.revoke"]
+
+
+def test_the_api_edits_a_collectivity_and_its_licence(api, city_a):
+    response = api.patch(f"/api/operator/collectivities/{city_a.slug}/",
+                         {"population": 26000, "modules": ["survey", "budget"]}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["population"] == 26000 and sorted(response.json()["modules"]) == ["budget", "survey"]
+    assert module_is_available("survey", collectivity=city_a)
+    bad = api.patch(f"/api/operator/collectivities/{city_a.slug}/", {"primary_colour": "#ffff00"},
+                    content_type="application/json")
+    assert bad.status_code == 400 and "primary_colour" in bad.json()
+    city_a.refresh_from_db()
+    assert city_a.primary_colour == "#1f5f99" and city_a.population == 26000
+    assert api.patch("/api/operator/collectivities/inconnue/", {}, content_type="application/json").status_code == 404
