@@ -1,14 +1,13 @@
 """The one check every module uses to know whether it is available on a collectivity."""
 
-from django.db import connection
-
 from billing.models import ModuleLicence
+from tenants.selectors import collectivity_current
 
 
 def module_is_available(module: str, *, collectivity=None) -> bool:
     """Allowed by the vendor's licence AND enabled by the city. Defaults to the current collectivity."""
-    collectivity = collectivity or getattr(connection, "tenant", None)
-    if collectivity is None or getattr(collectivity, "pk", None) is None:
+    collectivity = collectivity or collectivity_current()
+    if collectivity is None:
         return False
     return ModuleLicence.objects.filter(
         collectivity_id=collectivity.pk, module=module, is_allowed=True, is_enabled=True

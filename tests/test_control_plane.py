@@ -343,10 +343,10 @@ def test_one_check_decides_whether_a_module_is_available(city_a, in_city):
     with pytest.raises(PermissionError):
         licence_set_enabled(collectivity=city_a, module="budget", enabled=True)
     assert not module_is_available("budget", collectivity=city_a)
-    with in_city(city_a):  # defaults to the collectivity of the connection
-        connection.set_tenant(city_a)
-        licence_set_enabled(collectivity=city_a, module="ideas", enabled=True)
+    licence_set_enabled(collectivity=city_a, module="ideas", enabled=True)
+    with in_city(city_a):  # defaults to the collectivity of the connection, even under schema_context
         assert module_is_available("ideas")
+    assert not module_is_available("ideas")  # the control plane is no collectivity
 
 
 def test_migrate_schemas_goes_on_past_a_failing_collectivity(city_a):
@@ -362,13 +362,16 @@ def test_migrate_schemas_goes_on_past_a_failing_collectivity(city_a):
 
 def test_usage_is_metered_for_the_console_without_n_plus_one(console, city_a, city_b, in_city,
                                                              django_assert_max_num_queries):
-    from billing.services import usage_measure
     from tests.factories import UserFactory
 
     with in_city(city_a):
         UserFactory.create_batch(3)
-    usage_measure(collectivity=city_a)
-    usage_measure(collectivity=city_b)
+    from billing.models import UsageSnapshot
+    from tenants.tasks import fan_out
+
+    # What beat runs: the usage task fanned out over the active collectivities.
+    assert fan_out.apply(args=["billing.tasks.usage_measure"]).get() == 2
+    assert UsageSnapshot.objects.get(collectivity=city_a).counters["citizens"] == 3
     with django_assert_max_num_queries(12):
         page = console.get("/console/")
     html = page.content.decode()
