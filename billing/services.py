@@ -1,7 +1,9 @@
 from django.db import transaction
+from django_tenants.utils import schema_context
 
 from billing.catalogue import MODULES
-from billing.models import ModuleLicence
+from billing.models import ModuleLicence, UsageSnapshot
+from provisioning.registry import usage_counters
 
 
 @transaction.atomic
@@ -34,11 +36,6 @@ def licence_set_enabled(*, collectivity, module: str, enabled: bool) -> ModuleLi
 
 def usage_measure(*, collectivity):
     """Run every registered usage counter in the collectivity's schema and keep a snapshot."""
-    from django_tenants.utils import schema_context  # noqa: PLC0415
-
-    from billing.models import UsageSnapshot  # noqa: PLC0415
-    from provisioning.registry import usage_counters  # noqa: PLC0415
-
     with schema_context(collectivity.schema_name):
         counters = {name: counter.count() for name, counter in usage_counters.items()}
     return UsageSnapshot.objects.create(collectivity=collectivity, counters=counters)

@@ -1,5 +1,6 @@
 """Bringing a collectivity online and running it: every write of the control plane on collectivities."""
 
+import shutil
 import time
 from datetime import timedelta
 
@@ -9,10 +10,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
-from provisioning.models import CollectivityTemplate, ProvisioningJob
+from billing.catalogue import MODULES
+from billing.models import ModuleLicence
+from billing.selectors import modules_available
+from billing.services import licence_set_allowed_modules
+from provisioning import backup
+from provisioning.models import CollectivityExport, CollectivityTemplate, ProvisioningJob
+from provisioning.registry import template_parts
 from provisioning.steps import STEPS
-from shared_apps.audit.services import audit_record  # noqa: F401  (re-exported for views)
+from shared_apps.audit.models import AuditEntry
+from shared_apps.audit.services import audit_record
 from tenants.models import Collectivity, Domain
 
 log = structlog.get_logger(__name__)
@@ -67,8 +76,6 @@ def _provision_record(*, slug, name, kind, admin_email, admin_name, modules, tem
         except ValidationError as exc:
             errors["admin_email"] = exc.messages
     if modules is not None:
-        from billing.catalogue import MODULES  # noqa: PLC0415
-
         unknown = sorted(set(modules) - set(MODULES))
         if unknown:
             errors["modules"] = [f"unknown modules: {', '.join(unknown)}"]
@@ -178,9 +185,6 @@ def collectivity_update(*, collectivity: Collectivity, actor=None, **changes) ->
 
 def collectivity_license_modules(*, collectivity: Collectivity, modules: list[str], actor=None) -> bool:
     """The vendor's switch: allow exactly these modules. Audited; returns whether anything changed."""
-    from billing.models import ModuleLicence  # noqa: PLC0415
-    from billing.services import licence_set_allowed_modules  # noqa: PLC0415
-
     _public()
     before = set(ModuleLicence.objects.filter(collectivity=collectivity, is_allowed=True)
                  .values_list("module", flat=True))
@@ -234,11 +238,8 @@ def domain_add(*, collectivity: Collectivity, domain: str, is_primary: bool = Fa
 
 def collectivity_export_create(*, collectivity: Collectivity, actor=None):
     """A full export (schema dump and files), recorded so that deletion can check for it."""
-    from provisioning.backup import collectivity_export  # noqa: PLC0415
-    from provisioning.models import CollectivityExport  # noqa: PLC0415
-
     _public()
-    path = collectivity_export(collectivity=collectivity)
+    path = backup.collectivity_export(collectivity=collectivity)
     export = CollectivityExport.objects.create(
         collectivity=collectivity, slug=collectivity.slug, path=str(path), size=path.stat().st_size,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -260,10 +261,7 @@ def collectivity_schedule_deletion(*, collectivity: Collectivity, actor=None) ->
     _public()
     if collectivity.status != Collectivity.Status.ARCHIVED:
         raise ValidationError("archive the collectivity before scheduling its deletion")
-    archived_at = (
-        collectivity_status_changed_at(collectivity, Collectivity.Status.ARCHIVED) or collectivity.updated_at
-    )
-    if not collectivity.exports.filter(created_at__gte=archived_at).exists():
+    if not collectivity.exports.filter(created_at__gte=_archived_at(collectivity)).exists():
         raise ValidationError("produce a full export of the archived collectivity before scheduling its deletion")
     collectivity.deletion_due_at = timezone.now() + timedelta(days=settings.PARVIS_DELETION_GRACE_DAYS)
     collectivity.save(update_fields=["deletion_due_at", "updated_at"])
@@ -272,18 +270,14 @@ def collectivity_schedule_deletion(*, collectivity: Collectivity, actor=None) ->
     return collectivity
 
 
-def collectivity_status_changed_at(collectivity: Collectivity, status: str):
-    from shared_apps.audit.models import AuditEntry  # noqa: PLC0415
-
-    action = {Collectivity.Status.ARCHIVED: "collectivity.archive"}[status]
-    entry = AuditEntry.objects.filter(collectivity_slug=collectivity.slug, action=action).first()
-    return entry.created_at if entry else None
+def _archived_at(collectivity: Collectivity):
+    """When it was last archived: the audit log is the record of status changes."""
+    entry = AuditEntry.objects.filter(collectivity_slug=collectivity.slug, action="collectivity.archive").first()
+    return entry.created_at if entry else collectivity.updated_at
 
 
 def collectivity_delete(*, collectivity: Collectivity, actor=None, now=None) -> None:
     """Drop the schema and files of a collectivity whose deletion is due. The audit log keeps the trace."""
-    import shutil  # noqa: PLC0415
-
     _public()
     now = now or timezone.now()
     if collectivity.deletion_due_at is None or collectivity.deletion_due_at > now:
@@ -294,19 +288,12 @@ def collectivity_delete(*, collectivity: Collectivity, actor=None, now=None) -> 
     with transaction.atomic():
         collectivity.delete(force_drop=True)
         audit_record(actor=actor, action="collectivity.delete", collectivity_slug=slug)
-    from provisioning.backup import collectivity_media_root  # noqa: PLC0415
-
-    shutil.rmtree(collectivity_media_root(slug), ignore_errors=True)
+    shutil.rmtree(backup.collectivity_media_root(slug), ignore_errors=True)
 
 
 def collectivity_template_save(*, collectivity: Collectivity, name: str, description: str = "",
                                actor=None) -> CollectivityTemplate:
     """Save the configuration of a collectivity (never its citizens' data) as a named template."""
-    from django_tenants.utils import schema_context  # noqa: PLC0415
-
-    from billing.selectors import modules_available  # noqa: PLC0415
-    from provisioning.registry import template_parts  # noqa: PLC0415
-
     _public()
     with schema_context(collectivity.schema_name):
         parts = {part_name: part.export() for part_name, part in template_parts.items()}

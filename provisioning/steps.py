@@ -2,7 +2,7 @@
 
 import structlog
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_context, schema_exists
 
 from billing.services import licence_set_allowed_modules
@@ -14,7 +14,7 @@ from provisioning.template_schema import (
     schema_unapplied_migrations,
     spare_take,
 )
-from shared_apps.accounts.models import User
+from shared_apps.accounts.models import Invitation, User
 from shared_apps.accounts.services import invitation_create, invitation_send
 from tenants.models import Collectivity, Domain
 
@@ -73,8 +73,6 @@ def step_admin(job) -> None:
     with schema_context(collectivity.schema_name):
         if User.objects.filter(email=job.admin_email.lower()).exists():
             return
-        from shared_apps.accounts.models import Invitation  # noqa: PLC0415
-
         if Invitation.objects.filter(email=job.admin_email.lower(), accepted_at__isnull=True).exists():
             return
         with transaction.atomic():
@@ -84,7 +82,6 @@ def step_admin(job) -> None:
                 invitation=invitation, token=token, site_name=collectivity.name,
                 base_url=collectivity.base_url, language=collectivity.locale,
             ))
-    connection.set_schema_to_public()
 
 
 def step_activate(job) -> None:

@@ -20,6 +20,7 @@ from provisioning.forms import (
 from provisioning.models import CollectivityTemplate, ProvisioningJob
 from provisioning.registry import usage_counters
 from provisioning.selectors import audit_list, console_collectivity_list
+from shared_apps.audit.services import audit_record
 from tenants.models import Collectivity
 
 
@@ -180,9 +181,9 @@ def api_token(request):
         Token.objects.filter(user=request.user).delete()
         if request.POST.get("action") == "create":
             new_key = Token.objects.create(user=request.user).key
-            services.audit_record(actor=request.user, action="api_token.create")
+            audit_record(actor=request.user, action="api_token.create")
         else:
-            services.audit_record(actor=request.user, action="api_token.revoke")
+            audit_record(actor=request.user, action="api_token.revoke")
             messages.success(request, _("Your API token was revoked."))
     token = Token.objects.filter(user=request.user).first()
     return render(request, "console/api_token.html", {"token": token, "new_key": new_key})

@@ -80,10 +80,6 @@ class Collectivity(TenantMixin):
         return self.schema_name == settings.PUBLIC_SCHEMA_NAME
 
     @property
-    def accepts_contributions(self) -> bool:
-        return self.status == self.Status.ACTIVE
-
-    @property
     def host(self) -> str:
         return f"{self.slug}.{settings.PARVIS_ROOT_DOMAIN}"
 

@@ -73,8 +73,8 @@ def tenant_url_names_with_parameters() -> set[str]:
 
     def walk(patterns, has_params=False):
         for pattern in patterns:
-            params = has_params or bool(pattern.pattern.regex.groupindex) or "(?P" in str(pattern.pattern) \
-                or "<" in str(pattern.pattern)
+            # Path converters (<int:pk>) and regex groups both end up as named groups.
+            params = has_params or bool(pattern.pattern.regex.groupindex)
             if isinstance(pattern, URLResolver):
                 walk(pattern.url_patterns, params)
             elif isinstance(pattern, URLPattern) and params and pattern.name:

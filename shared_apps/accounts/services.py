@@ -1,10 +1,19 @@
 """Writes on accounts. They act on the schema of the current connection (a city's, or public)."""
 
-from allauth.account.models import EmailAddress
-from django.db import transaction
-from django.utils import timezone
+import hashlib
+import secrets
+from datetime import timedelta
 
-from shared_apps.accounts.models import User
+from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from shared_apps.accounts.models import Invitation, User
 
 
 @transaction.atomic
@@ -23,18 +32,12 @@ def account_create(
 
 def account_activate_totp(*, user: User, secret: str) -> list[str]:
     """Give an account a TOTP second factor with a known secret; returns its recovery codes."""
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes  # noqa: PLC0415
-    from allauth.mfa.totp.internal.auth import TOTP  # noqa: PLC0415
-
     TOTP.activate(user, secret)
     return RecoveryCodes.activate(user).get_unused_codes()
 
 
 def operator_create(*, email: str, password: str | None, full_name: str = "") -> User:
     """Create a vendor operator. Operators exist only in the public schema (the control plane)."""
-    from django.conf import settings  # noqa: PLC0415
-    from django.db import connection  # noqa: PLC0415
-
     if connection.schema_name != settings.PUBLIC_SCHEMA_NAME:
         raise ValueError("operators are created in the public schema only")
     user = account_create(email=email, password=password, full_name=full_name, email_verified=True)
@@ -51,19 +54,12 @@ class InvitationInvalid(Exception):
 
 
 def _token_hash(token: str) -> str:
-    import hashlib  # noqa: PLC0415
-
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_create(*, email: str, role: str, full_name: str = "", invited_by: str = "",
                       days: int = INVITATION_VALIDITY_DAYS):
     """Create an invitation in the current schema; returns (invitation, raw token for the link)."""
-    import secrets  # noqa: PLC0415
-    from datetime import timedelta  # noqa: PLC0415
-
-    from shared_apps.accounts.models import Invitation  # noqa: PLC0415
-
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email.lower(), role=role, full_name=full_name, invited_by=invited_by,
@@ -73,8 +69,6 @@ def invitation_create(*, email: str, role: str, full_name: str = "", invited_by:
 
 
 def invitation_get_usable(*, token: str):
-    from shared_apps.accounts.models import Invitation  # noqa: PLC0415
-
     invitation = Invitation.objects.filter(token_hash=_token_hash(token)).first()
     if invitation is None or not invitation.is_usable:
         raise InvitationInvalid
@@ -84,8 +78,6 @@ def invitation_get_usable(*, token: str):
 @transaction.atomic
 def invitation_accept(*, token: str, password: str) -> User:
     """Use the invitation once: create (or activate) the account with its role and a verified e-mail."""
-    from shared_apps.accounts.models import Invitation  # noqa: PLC0415
-
     invitation = Invitation.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
     if invitation is None or not invitation.is_usable:
         raise InvitationInvalid
@@ -108,10 +100,6 @@ def invitation_accept(*, token: str, password: str) -> User:
 
 def invitation_send(*, invitation, token: str, site_name: str, base_url: str, language: str = "fr") -> None:
     """E-mail the invitation link, in the collectivity's language."""
-    from django.core.mail import send_mail  # noqa: PLC0415
-    from django.template.loader import render_to_string  # noqa: PLC0415
-    from django.utils import translation  # noqa: PLC0415
-
     context = {"invitation": invitation, "site_name": site_name,
                "url": f"{base_url}/invitation/{token}/", "expires_at": invitation.expires_at}
     with translation.override(language):

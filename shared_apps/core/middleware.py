@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 import structlog
@@ -60,8 +61,6 @@ class ContentSecurityPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import secrets  # noqa: PLC0415
-
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
         if "text/html" in response.get("Content-Type", "") and "Content-Security-Policy" not in response:

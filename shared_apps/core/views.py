@@ -1,4 +1,6 @@
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 
 
 def page_not_found(request, exception=None):
@@ -7,7 +9,4 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without a request context: the failure may come from the context itself.
-    from django.http import HttpResponseServerError  # noqa: PLC0415
-    from django.template import loader  # noqa: PLC0415
-
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
