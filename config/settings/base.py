@@ -58,6 +58,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "billing",
     "rest_framework",
     "rest_framework.authtoken",
@@ -68,8 +69,15 @@ SHARED_APPS = [
 
 TENANT_APPS = [
     *_ACCOUNT_APPS,
+    # The city's own audit log (what its staff and the platform did there) uses the same table.
+    "shared_apps.audit",
     "tenant_apps.organisation",
     "tenant_apps.pages",
+    "tenant_apps.participation",
+    "tenant_apps.votes",
+    "tenant_apps.discussion",
+    "tenant_apps.notifications",
+    "tenant_apps.moderation",
     "tenant_apps.portal",
 ]
 
@@ -175,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.fan_out",
         "schedule": 6 * 3600,
         "args": ["billing.tasks.usage_measure"],
+    },
+    "process-transitions": {
+        "task": "tenants.tasks.fan_out",
+        "schedule": 300,
+        "args": ["tenant_apps.participation.tasks.process_transitions_run"],
     },
     "collectivities-delete-due": {
         "task": "provisioning.tasks.collectivities_delete_due",

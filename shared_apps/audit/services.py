@@ -18,3 +18,18 @@ def audit_record(*, actor, action: str, collectivity_slug: str = "", **data) -> 
         collectivity_slug=collectivity_slug,
         data=data,
     )
+
+
+def city_audit_record(*, actor, action: str, target=None, **data) -> AuditEntry:
+    """Write one row of the current collectivity's own audit log (what its staff and the platform did)."""
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        raise RuntimeError("a collectivity's audit log is written in its own schema")
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    if target is not None:
+        data = {"target": f"{target._meta.label_lower}:{target.pk}", **data}
+    return AuditEntry.objects.create(
+        actor=actor if is_person else None,
+        actor_label=actor.email if is_person else SYSTEM,
+        action=action,
+        data=data,
+    )
