@@ -23,10 +23,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from provisioning.services import collectivity_create
     from tenants.models import Collectivity
 
+    from billing.catalogue import MODULES
+    from billing.services import licence_set_allowed_modules
+
     with django_db_blocker.unblock():
         for spec in CITY_SPECS.values():
             if not Collectivity.objects.filter(slug=spec["slug"]).exists():
                 collectivity_create(**spec)
+            connection.set_schema_to_public()
+            # Both test cities hold every module's licence; tests of licensing switch one off.
+            licence_set_allowed_modules(collectivity=Collectivity.objects.get(slug=spec["slug"]),
+                                        modules=list(MODULES))
         connection.set_schema_to_public()
 
 
@@ -88,3 +95,18 @@ def in_city():
     """`with in_city(city): ...` runs ORM code in that collectivity's schema."""
     return lambda city: schema_context(city.schema_name)
 
+
+
+@pytest.fixture
+def in_a(city_a):
+    """Run the test body in city A's schema (ORM calls, services); requests via client_a still work."""
+    with schema_context(city_a.schema_name):
+        yield city_a
+
+
+@pytest.fixture
+def frozen():
+    """`with frozen(datetime): ...` freezes the clock (services and process_state see that time)."""
+    import time_machine
+
+    return lambda when: time_machine.travel(when, tick=False)

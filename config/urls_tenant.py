@@ -6,6 +6,11 @@ from shared_apps.accounts import views as accounts_views
 
 urlpatterns = [
     path("", include("tenant_apps.portal.urls")),
+    path("", include("tenant_apps.participation.urls")),
+    path("", include("tenant_apps.votes.urls")),
+    path("", include("tenant_apps.discussion.urls")),
+    path("", include("tenant_apps.notifications.urls")),
+    path("", include("tenant_apps.moderation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("allauth.urls")),
     path("invitation/<str:token>/", accounts_views.invitation_accept_view, name="invitation_accept"),

@@ -65,6 +65,32 @@ CASES: list[IsolationCase] = [
 # URL names that take a parameter but serve no object of a collectivity.
 EXEMPT: dict[str, str] = {}
 
+# Each tenant app lists its own cases in `<app>/tests/isolation.py` (CASES, and EXEMPT if any).
+_APP_CASE_MODULES = [
+    "tenant_apps.participation.tests.isolation",
+    "tenant_apps.votes.tests.isolation",
+    "tenant_apps.discussion.tests.isolation",
+    "tenant_apps.notifications.tests.isolation",
+    "tenant_apps.moderation.tests.isolation",
+]
+
+
+def _collect_app_cases():
+    import importlib
+
+    for module_name in _APP_CASE_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        CASES.extend(getattr(module, "CASES", []))
+        EXEMPT.update(getattr(module, "EXEMPT", {}))
+
+
+_collect_app_cases()
+
 
 def tenant_url_names_with_parameters() -> set[str]:
     from django.urls import URLPattern, URLResolver, get_resolver

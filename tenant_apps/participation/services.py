@@ -11,6 +11,7 @@ from django.db.models import Value
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from billing.selectors import module_is_available
 from shared_apps.audit.services import city_audit_record
@@ -35,6 +36,7 @@ from tenant_apps.participation.phases import Capability, phase_type_get
 from tenant_apps.participation.richtext import html_clean, html_is_empty, plain_text, unaccent
 from tenant_apps.participation.state import process_state
 from tenant_apps.participation.uploads import upload_clean
+from tenants.selectors import collectivity_current
 
 # --- Statuses -------------------------------------------------------------------------------------
 
@@ -167,6 +169,16 @@ def process_create(*, kind: str, title: str, actor, starts_on: dt.date | None = 
     process.themes.set(themes)
     process.districts.set(districts)
     start = _day_start(starts_on or timezone.localdate())
+    collectivity = collectivity_current()
+    with override(collectivity.locale if collectivity else "fr"):  # phase titles in the city's language
+        _phases_copy(process, blueprint, start)
+    city_audit_record(actor=actor, action="process.create", target=process, kind=kind, title=process.title)
+    if publish:
+        process_publish(process=process, actor=actor)
+    return process
+
+
+def _phases_copy(process, blueprint, start):
     for position, spec in enumerate(blueprint.phases):
         phase_type = phase_type_get(spec.type_key)
         end = start + dt.timedelta(days=spec.days)
@@ -177,10 +189,6 @@ def process_create(*, kind: str, title: str, actor, starts_on: dt.date | None = 
             config=phase_type.config_clean(spec.config),
         )
         start = end
-    city_audit_record(actor=actor, action="process.create", target=process, kind=kind, title=process.title)
-    if publish:
-        process_publish(process=process, actor=actor)
-    return process
 
 
 _PROCESS_FIELDS = {"title", "summary", "description", "cover_alt", "allows_anonymous", "max_attachments"}
