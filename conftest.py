@@ -20,11 +20,10 @@ CITY_SPECS = {
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from provisioning.services import collectivity_create
-    from tenants.models import Collectivity
-
     from billing.catalogue import MODULES
     from billing.services import licence_set_allowed_modules
+    from provisioning.services import collectivity_create
+    from tenants.models import Collectivity
 
     with django_db_blocker.unblock():
         for spec in CITY_SPECS.values():

@@ -80,7 +80,8 @@ def contribution_list(*, process: Process, user=None, status: str = "", district
     if sort == "random":
         # Stable for a visitor (same seed, same order across pages), different between visitors.
         salt = hashlib.sha256((seed or "parvis").encode()).hexdigest()[:16]
-        return qs.annotate(shuffle=MD5(Concat(Cast("reference", TextField()), Value(salt), output_field=TextField()))).order_by("shuffle", "id")
+        shuffle = MD5(Concat(Cast("reference", TextField()), Value(salt), output_field=TextField()))
+        return qs.annotate(shuffle=shuffle).order_by("shuffle", "id")
     return qs.order_by("-created_at", "-id")
 
 
