@@ -67,11 +67,16 @@ class HostClient(Client):
         self.host = host
 
     def request(self, **request):
+        tenant = getattr(connection, "tenant", None)
         try:
             return super().request(**request)
         finally:
-            # The request left the connection in its collectivity's schema; the test goes on in public.
-            connection.set_schema_to_public()
+            # The request left the connection in its collectivity's schema; the test goes on in the
+            # schema it was in before (public, or a city's inside `in_a` / `in_city`).
+            if tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
+                connection.set_schema_to_public()
+            else:
+                connection.set_tenant(tenant)
 
 
 @pytest.fixture

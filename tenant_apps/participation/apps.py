@@ -8,13 +8,22 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Participation")
 
     def ready(self):
-        from provisioning.registry import TemplatePart, UsageCounter, city_seeders, template_parts, usage_counters
+        from provisioning.registry import (
+            TemplatePart,
+            UsageCounter,
+            city_seeders,
+            demo_seeders,
+            template_parts,
+            usage_counters,
+        )
         from tenant_apps.participation import services
+        from tenant_apps.participation.demo import seed_participation
         from tenant_apps.participation.phases import GENERIC_PHASE_TYPES, phase_type_register
 
         for phase_type in GENERIC_PHASE_TYPES:
             phase_type_register(phase_type)
         city_seeders.register("participation.statuses", services.statuses_seed_defaults)
+        demo_seeders.register("participation.processes", seed_participation)
         template_parts.register("statuses", TemplatePart(export=services.statuses_export,
                                                          apply=services.statuses_apply))
         usage_counters.register("open_processes", UsageCounter(_("open processes"), services.process_usage_open))

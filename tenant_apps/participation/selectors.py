@@ -106,3 +106,27 @@ def attachment_get_for_user(*, pk: int, user) -> Attachment:
     if contribution.is_hidden and not (is_staff(user) or is_moderator(user)):
         raise Http404
     return attachment
+
+
+def public_status_q() -> Q:
+    return Q(status__isnull=True) | Q(status__is_public=True)
+
+
+def home_overview(*, user) -> dict:
+    """What the city's home page shows: processes open now and to come, and the latest activity."""
+    from tenant_apps.participation.models import OfficialAnswer
+    from tenant_apps.participation.state import process_state
+
+    processes = list(process_list(user=user).filter(visibility=Process.Visibility.PUBLISHED))
+    rows = [(p, process_state(p, phases=p.phases.all())) for p in processes]
+    visible = [p.pk for p in processes]
+    latest = list(Contribution.objects.filter(process_id__in=visible, is_hidden=False).filter(public_status_q())
+                  .select_related("process", "status").order_by("-created_at", "-id")[:5])
+    answers = list(OfficialAnswer.objects.filter(contribution__process_id__in=visible, contribution__is_hidden=False)
+                   .select_related("contribution").order_by("-updated_at")[:3])
+    return {
+        "open_processes": [(p, s) for p, s in rows if s.active],
+        "upcoming_processes": [(p, s) for p, s in rows if not s.active and s.upcoming],
+        "latest_contributions": latest,
+        "latest_answers": answers,
+    }

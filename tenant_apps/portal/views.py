@@ -2,10 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from tenant_apps.pages.models import Page
+from tenant_apps.participation.selectors import home_overview
 
 
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", home_overview(user=request.user))
 
 
 def page(request, key):
