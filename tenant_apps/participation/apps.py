@@ -26,6 +26,8 @@ class ParticipationConfig(AppConfig):
         demo_seeders.register("participation.processes", seed_participation)
         template_parts.register("statuses", TemplatePart(export=services.statuses_export,
                                                          apply=services.statuses_apply))
+        template_parts.register("themes_districts", TemplatePart(export=services.taxonomy_export,
+                                                                 apply=services.taxonomy_apply))
         usage_counters.register("open_processes", UsageCounter(_("open processes"), services.process_usage_open))
         usage_counters.register("contributions_30_days",
                                 UsageCounter(_("contributions in 30 days"), services.contribution_usage_30_days))
