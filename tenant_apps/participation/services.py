@@ -154,7 +154,10 @@ def process_create(*, kind: str, title: str, actor, starts_on: dt.date | None = 
                    districts: Iterable[District] = (), publish: bool = False) -> Process:
     """Create a process from a blueprint: its phases are copied as rows the city then edits."""
     staff_check(actor)
-    blueprint = blueprint_get(kind)
+    try:
+        blueprint = blueprint_get(kind)
+    except ValidationError:
+        raise Invalid("blueprint", _("Unknown kind of process.")) from None
     if not module_is_available(blueprint.module):
         raise NotAllowed("module_unavailable", _("This module is not enabled for your collectivity."))
     if not title.strip():
@@ -489,3 +492,21 @@ def process_usage_open() -> int:
 
 def contribution_usage_30_days() -> int:
     return Contribution.objects.filter(created_at__gte=timezone.now() - dt.timedelta(days=30)).count()
+
+
+# --- Collectivity templates: themes and districts are configuration a new city can start from -------
+
+
+def taxonomy_export():
+    return {
+        "themes": list(Theme.objects.values("slug", "label_fr", "label_en", "position")),
+        "districts": list(District.objects.values("slug", "name", "outline", "position")),
+    }
+
+
+def taxonomy_apply(data) -> None:
+    with transaction.atomic():
+        for row in data.get("themes", []):
+            Theme.objects.update_or_create(slug=row["slug"], defaults=row)
+        for row in data.get("districts", []):
+            District.objects.update_or_create(slug=row["slug"], defaults=row)
