@@ -82,7 +82,7 @@ def _collect_app_cases():
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
-            if error.name != module_name:
+            if not module_name.startswith(error.name or "\0"):
                 raise
             continue
         CASES.extend(getattr(module, "CASES", []))
@@ -97,14 +97,15 @@ def tenant_url_names_with_parameters() -> set[str]:
 
     names: set[str] = set()
 
-    def walk(patterns, has_params=False):
+    def walk(patterns, has_params=False, namespace=""):
         for pattern in patterns:
             # Path converters (<int:pk>) and regex groups both end up as named groups.
             params = has_params or bool(pattern.pattern.regex.groupindex)
             if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, params)
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, params, inner)
             elif isinstance(pattern, URLPattern) and params and pattern.name:
-                names.add(pattern.name)
+                names.add(f"{namespace}{pattern.name}")
 
     walk(get_resolver(settings.ROOT_URLCONF).url_patterns)
     return names

@@ -25,13 +25,14 @@ def test_an_object_of_city_a_is_not_served_on_city_b(case, city_a, city_b, in_ci
 
     elsewhere = HostClient(city_b.host).get(url)
     assert elsewhere.status_code == case.status_elsewhere
-    assert marker not in elsewhere.content.decode()
+    if marker:
+        assert marker not in elsewhere.content.decode()
     assert city_a.name not in elsewhere.content.decode()
 
     # The same request on its own host works: the case is real, not a URL that fails everywhere.
     home = HostClient(city_a.host).get(url)
     assert home.status_code == case.status_home
-    if case.status_home == 200:
+    if case.status_home == 200 and marker:
         assert marker in home.content.decode()
 
 

@@ -3,7 +3,6 @@
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -157,10 +156,11 @@ def contribution_detail(request, pk):
     })
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def contribution_edit(request, pk):
     contribution = selectors.contribution_get_for_user(pk=pk, user=request.user)
+    if not request.user.is_authenticated:
+        return redirect(_login_url(request))
     if contribution.author_id != request.user.pk:
         raise Http404
     form = ContributionEditForm(request.POST or None,
