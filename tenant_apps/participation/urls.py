@@ -12,5 +12,7 @@ urlpatterns = [
     path("participer/<slug:slug>/contribuer/", views.contribution_create, name="contribution_create"),
     path("contributions/<int:pk>/", views.contribution_detail, name="contribution_detail"),
     path("contributions/<int:pk>/modifier/", views.contribution_edit, name="contribution_edit"),
+    path("contributions/<int:pk>/statut/", views.contribution_status_change, name="status_change"),
+    path("contributions/<int:pk>/reponse/", views.official_answer_publish, name="answer"),
     path("fichiers/<int:pk>/", views.attachment_download, name="attachment"),
 ]

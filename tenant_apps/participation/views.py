@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from shared_apps.core.errors import ApplicationError
 from tenant_apps.participation import selectors, services
 from tenant_apps.participation.forms import ContributionEditForm, ContributionFilterForm, ContributionForm
 from tenant_apps.participation.maps import map_build
-from tenant_apps.participation.models import District, OfficialAnswer, Process, StatusChange, Theme
+from tenant_apps.participation.models import District, OfficialAnswer, Process, Status, StatusChange, Theme
 from tenant_apps.participation.panels import contribution_panels, panels_render_context, process_panels
 from tenant_apps.participation.permissions import capability_decision, is_moderator, is_staff
 from tenant_apps.participation.phases import CREATING_CAPABILITIES, Capability
@@ -153,6 +153,8 @@ def contribution_detail(request, pk):
                                                       capability=_creating_capability(state) or Capability.SUBMIT,
                                                       state=state, contribution=contribution).allowed,
         "flag_enabled": True,
+        "staff_statuses": selectors.status_list(process_kind=process.kind, user=request.user)
+        if is_staff(request.user) else [],
     })
 
 
@@ -207,3 +209,39 @@ def process_cover(request, slug):
     response = FileResponse(handle)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def contribution_status_change(request, pk):
+    contribution = selectors.contribution_get_for_user(pk=pk, user=request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not is_staff(request.user):
+        return HttpResponseForbidden()
+    status = Status.objects.filter(process_kind=contribution.process.kind, key=request.POST.get("status", "")).first()
+    if status is None:
+        messages.error(request, _("Choose a status."))
+        return redirect(contribution)
+    try:
+        services.contribution_status_change(contribution=contribution, status=status, actor=request.user,
+                                            message=request.POST.get("message", ""))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The status is changed; the author and followers are told."))
+    return redirect(contribution)
+
+
+def official_answer_publish(request, pk):
+    contribution = selectors.contribution_get_for_user(pk=pk, user=request.user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not is_staff(request.user):
+        return HttpResponseForbidden()
+    try:
+        services.official_answer_publish(contribution=contribution, body=request.POST.get("body", ""),
+                                         actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The official answer is published."))
+    return redirect(contribution)

@@ -57,6 +57,8 @@ def _cover(city):
 
 
 CASES = [
+    IsolationCase("participation:status_change", _contribution, status_home=405),
+    IsolationCase("participation:answer", _contribution, status_home=405),
     IsolationCase("participation:process_detail", _process_kwargs),
     IsolationCase("participation:contribution_list", _process_kwargs),
     IsolationCase("participation:contribution_create", _process_kwargs, status_home=302),
