@@ -79,9 +79,12 @@ def geojson_features_parse(raw: str | bytes | dict, *, name_property: str = "nom
         raise Invalid("geojson_type", _("The file must be a GeoJSON FeatureCollection."))
     result = []
     for index, feature in enumerate(raw["features"], start=1):
-        properties = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict):
+            raise Invalid("geojson_feature", _("Feature %(n)s is not a GeoJSON Feature.") % {"n": index})
+        properties = feature.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
         name = str(properties.get(name_property) or properties.get("name") or "").strip()
         if not name:
             raise Invalid("geojson_name", _("Feature %(n)s has no name.") % {"n": index})
-        result.append((name[:120], geometry_clean((feature or {}).get("geometry"))))
+        result.append((name[:120], geometry_clean(feature.get("geometry"))))
     return result

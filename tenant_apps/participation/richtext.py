@@ -1,5 +1,7 @@
 """Rich text is cleaned once, on input, against an allow-list; what is stored is safe to show."""
 
+import html
+import re
 import unicodedata
 
 import nh3
@@ -7,6 +9,7 @@ from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "u", "s", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+_LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z!]")
 
 
 def html_clean(value: str) -> str:
@@ -14,8 +17,8 @@ def html_clean(value: str) -> str:
     value = (value or "").strip()
     if not value:
         return ""
-    if "<" not in value:
-        # Plain text typed in a textarea: keep its paragraphs and line breaks.
+    if not _LOOKS_LIKE_HTML.search(value):
+        # Plain text typed in a textarea (even "< 1 m" or "<3"): keep its paragraphs and line breaks.
         from django.utils.html import linebreaks
 
         value = linebreaks(value)
@@ -28,12 +31,16 @@ def html_clean(value: str) -> str:
     ).strip()
 
 
+# Line breaks and block tags separate words: "<p>vélo</p><p>piste</p>" reads "vélo piste", not "vélopiste".
+_WORD_BREAK_TAG = re.compile(r"<(?=/?(?:br|p|li|ul|ol|h[1-6]|blockquote|div)\b)", re.IGNORECASE)
+
+
 def html_is_empty(value: str) -> bool:
-    return not strip_tags(value or "").strip()
+    return not plain_text(value)
 
 
 def plain_text(value: str) -> str:
-    return " ".join(strip_tags(value or "").split())
+    return " ".join(html.unescape(strip_tags(_WORD_BREAK_TAG.sub(" <", value or ""))).split())
 
 
 def unaccent(value: str) -> str:

@@ -162,6 +162,8 @@ def process_create(*, kind: str, title: str, actor, starts_on: dt.date | None = 
         raise NotAllowed("module_unavailable", _("This module is not enabled for your collectivity."))
     if not title.strip():
         raise Invalid("title_required", _("Give the process a title."))
+    if slug and (slug != slugify(slug) or len(slug) > Process._meta.get_field("slug").max_length):
+        raise Invalid("slug_invalid", _("Use only lowercase letters, digits and hyphens in the address."))
     if slug and Process.objects.filter(slug=slug).exists():
         raise Invalid("slug_taken", _("This address is already used by another process."))
     process = Process.objects.create(
@@ -353,7 +355,11 @@ def _location_clean(process_phase: Phase | None, latitude, longitude, address: s
     mode = (process_phase.config if process_phase else {}).get("location", "optional")
     if (latitude is None) != (longitude is None):
         raise Invalid("location_incomplete", _("Give both the latitude and the longitude, or neither."))
-    if latitude is not None and not (-90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180):
+    try:
+        valid = latitude is None or (-90 <= float(latitude) <= 90 and -180 <= float(longitude) <= 180)
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
         raise Invalid("location_invalid", _("This location is not valid."))
     if mode == "required" and latitude is None and not address.strip():
         raise Invalid("location_required", _("Show where it is: a point on the map or an address."))
