@@ -140,3 +140,53 @@ def test_control_plane_and_console(browser, city_a):
         audit(browser, console, path)
     audit(browser, console, "/console/jeton-api/", method="POST", data={"action": "create"})
     audit(browser, console, "/console/nouvelle/", method="POST", data={"slug": "www"})
+
+
+@pytest.fixture
+def participation_pages(city_a, in_city):
+    """A process with a located, commented, argued and supported contribution, seen by a citizen."""
+    from tenant_apps.discussion.services import argument_post, comment_post
+    from tenant_apps.participation.services import district_create, official_answer_publish
+    from tenant_apps.participation.tests.factories import account, contribution, process_in_phase
+    from tenant_apps.votes.services import vote_cast
+
+    with in_city(city_a):
+        process = process_in_phase("ideas", "submission", title="Boîte à idées accessible")
+        square = [[4.82, 45.75], [4.85, 45.75], [4.85, 45.78], [4.82, 45.78], [4.82, 45.75]]
+        district = district_create(name="Centre", outline={"type": "Polygon", "coordinates": [square]})
+        item = contribution(process, title="Des bancs à l'ombre", district=district, latitude="45.764",
+                            longitude="4.835", address="Place de la Mairie")
+        citizen = account()
+        comment = comment_post(contribution=item, author=citizen, body="Très bonne idée.")
+        comment_post(contribution=item, author=account(), body="Je suis d'accord.", parent=comment)
+        argument_post(contribution=item, author=citizen, side="for", body="Il fait trop chaud l'été.")
+        vote_cast(contribution=item, voter=citizen, value=1)
+        official_answer_publish(contribution=item, body="La ville étudie la demande.", actor=account("agent"))
+        moderator = account("moderator")
+    return {"process": process, "item": item, "citizen": citizen, "moderator": moderator}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_participation_public_pages(browser, city_a, participation_pages, width):
+    process, item = participation_pages["process"], participation_pages["item"]
+    client = HostClient(city_a.host)
+    for path in ("/", "/participer/", f"/participer/{process.slug}/", f"/participer/{process.slug}/contributions/",
+                 f"/participer/{process.slug}/contributions/?vue=carte&sort=random",
+                 f"/contributions/{item.pk}/"):
+        audit(browser, client, path, width=width)
+
+
+def test_participation_signed_in_pages(browser, city_a, in_city, participation_pages):
+    process, item = participation_pages["process"], participation_pages["item"]
+    client = HostClient(city_a.host)
+    with in_city(city_a):
+        client.force_login(participation_pages["citizen"])
+    for path in (f"/contributions/{item.pk}/", f"/participer/{process.slug}/contribuer/",
+                 f"/signaler/contribution/{item.pk}/", "/notifications/", "/notifications/preferences/"):
+        audit(browser, client, path)
+    audit(browser, client, f"/participer/{process.slug}/contribuer/", method="POST", data={"title": ""},
+          expected_status=400)
+    moderator = HostClient(city_a.host)
+    with in_city(city_a):
+        moderator.force_login(participation_pages["moderator"])
+    audit(browser, moderator, "/moderation/")

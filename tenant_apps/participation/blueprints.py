@@ -156,7 +156,7 @@ BLUEPRINTS: dict[str, Blueprint] = {b.key: b for b in [
         _("Problems on the public way reported on a map, routed to the departments, fixed."), _("report"),
         (
             P("information", _("Launch"), 7),
-            P("reporting", _("Reports"), 365),
+            P("reporting", _("Reports"), 365, frozenset({C.REPORT, C.COMMENT, C.SUPPORT})),
             P("review", _("Review"), 365),
             P("follow_up", _("Intervention"), 365),
             P("follow_up", _("Follow-up"), 365),

@@ -63,7 +63,7 @@ def test_blueprint_capabilities_that_tests_and_modules_rely_on(in_a):
     assert caps("budget", 1) == {"submit", "comment", "support"}
     assert caps("interpellation", 2) == {"vote", "comment", "argue"}
     assert caps("consultation", 2) == {"submit", "comment", "argue", "support"}
-    assert caps("reports", 1) == {"report", "support"}
+    assert caps("reports", 1) == {"report", "comment", "support"}
 
 
 def test_phase_titles_are_in_the_citys_language_whatever_the_staff_reads(in_a):
