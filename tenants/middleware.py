@@ -53,6 +53,8 @@ class CollectivityStatusMiddleware:
     """
 
     ACCOUNT_PATHS = ("/comptes/", "/i18n/", "/invitation/")
+    # Leaving a mailing list must work whatever state the platform is in (e-mails already sent).
+    UNSUBSCRIBE_PATH = "/notifications/desabonnement/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -64,7 +66,7 @@ class CollectivityStatusMiddleware:
         status = tenant.status
         if status == Collectivity.Status.PROVISIONING or (
             status == Collectivity.Status.SUSPENDED
-            and not request.path.startswith(self.ACCOUNT_PATHS)
+            and not request.path.startswith((*self.ACCOUNT_PATHS, self.UNSUBSCRIBE_PATH))
             and not (request.user.is_authenticated and request.user.role == "city_admin")
         ):
             response = render(request, "errors/maintenance.html", {"status": status}, status=503)
@@ -73,7 +75,7 @@ class CollectivityStatusMiddleware:
         if (
             status == Collectivity.Status.ARCHIVED
             and request.method not in ("GET", "HEAD", "OPTIONS")
-            and not request.path.startswith(("/comptes/login/", "/comptes/logout/", "/i18n/"))
+            and not request.path.startswith(("/comptes/login/", "/comptes/logout/", "/i18n/", self.UNSUBSCRIBE_PATH))
         ):
             return render(request, "errors/archived.html", status=403)
         return self.get_response(request)

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.collectivity",
                 "shared_apps.core.context_processors.csp",
+                "tenant_apps.notifications.context_processors.unread",
             ],
         },
     },
@@ -188,6 +189,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.fan_out",
         "schedule": 300,
         "args": ["tenant_apps.participation.tasks.process_transitions_run"],
+    },
+    "notifications-digest": {
+        "task": "tenants.tasks.fan_out",
+        "schedule": 24 * 3600,
+        "args": ["tenant_apps.notifications.tasks.notifications_digest_send"],
     },
     "collectivities-delete-due": {
         "task": "provisioning.tasks.collectivities_delete_due",

@@ -1,0 +1,48 @@
+"""Demo life on the participation pages: votes, arguments, comments, follows and a flag to moderate."""
+
+from shared_apps.accounts.models import User
+from tenant_apps.discussion.services import argument_post, comment_post
+from tenant_apps.moderation.services import flag_create
+from tenant_apps.notifications.services import follow_start
+from tenant_apps.participation.models import Contribution, Process
+from tenant_apps.votes.models import Vote
+from tenant_apps.votes.services import vote_cast
+
+
+def seed_interactions(*, collectivity, accounts) -> None:
+    """Idempotent: does nothing once there are votes."""
+    if Vote.objects.exists() or not Process.objects.exists():
+        return
+    citizens = list(User.objects.filter(role=User.Role.CITIZEN, is_active=True).order_by("id"))
+    if not citizens:
+        return
+    budget = Process.objects.filter(kind="budget").first()
+    box = Process.objects.filter(kind="ideas").first()
+    reports = Process.objects.filter(kind="reports").first()
+    for process in (budget, box, reports):
+        if process is None:
+            continue
+        for index, item in enumerate(Contribution.objects.filter(process=process).order_by("id")):
+            # A different number of voters per contribution, so that the sorts mean something.
+            for position, citizen in enumerate(citizens[: max(1, len(citizens) - index)]):
+                value = -1 if process.kind == "ideas" and (index + position) % 4 == 3 else 1
+                vote_cast(contribution=item, voter=citizen, value=value)
+    if box is not None:
+        idea = Contribution.objects.filter(process=box).order_by("id").first()
+        argument_post(contribution=idea, author=citizens[0], side="for",
+                      body="Le samedi, les familles profiteraient enfin du centre sans voitures.")
+        argument_post(contribution=idea, author=citizens[-1], side="against",
+                      body="Les livraisons des commerçants doivent rester possibles le matin.")
+        comment = comment_post(contribution=idea, author=citizens[1 % len(citizens)],
+                               body="Et pourquoi pas un essai pendant l'été ?")
+        comment_post(contribution=idea, author=citizens[0], parent=comment,
+                     body="Bonne idée, un test de deux mois permettrait de mesurer la fréquentation.")
+        agent = accounts.get(User.Role.AGENT)
+        if agent is not None:
+            comment_post(contribution=idea, author=agent, is_official=True,
+                         body="Le service commerce rencontrera les commerçants de la rue en janvier.")
+        noisy = comment_post(contribution=idea, author=citizens[-1], body="Ce projet est ridicule, comme vous tous.")
+        flag_create(target=noisy, reporter=citizens[0], reason="abuse", details="Propos insultants.")
+    for process in (budget, box):
+        if process is not None:
+            follow_start(user=citizens[0], process=process)
