@@ -100,7 +100,9 @@ def test_phase_add_appends_a_phase_with_its_type_defaults(admin, custom):
 def test_phase_add_refuses_a_bad_phase_and_writes_nothing(admin, custom, kwargs, code, in_message):
     arguments = {"process": custom, "actor": admin, "type_key": "submission", "starts_at": T0,
                  "ends_at": T0 + dt.timedelta(days=10), **kwargs}
-    with pytest.raises(Invalid) as refused:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(Invalid) as refused:
         phase_add(**arguments)
     assert refused.value.code == code
     assert in_message in refused.value.message
