@@ -13,8 +13,9 @@ PADDING = 20
 
 @dataclass(frozen=True)
 class MapPoint:
-    x: float
-    y: float
+    # Strings: a float in a template would be localised ("285,1" in French), which SVG refuses.
+    x: str
+    y: str
     label: str
     url: str
     number: int
@@ -60,5 +61,5 @@ def map_build(*, contributions, districts) -> dict | None:
     points = []
     for number, contribution in enumerate(located, start=1):
         x, y = project(float(contribution.longitude), float(contribution.latitude))
-        points.append(MapPoint(x, y, contribution.title, contribution.get_absolute_url(), number))
-    return {"width": round(width), "height": round(height), "shapes": shapes, "points": points}
+        points.append(MapPoint(f"{x}", f"{y}", contribution.title, contribution.get_absolute_url(), number))
+    return {"width": f"{round(width)}", "height": f"{round(height)}", "shapes": shapes, "points": points}

@@ -229,3 +229,18 @@ def test_staff_change_a_status_and_answer_from_the_contribution_page(in_a, clien
     assert 'id="staff-title"' not in page
     item.refresh_from_db()
     assert item.status.key == "accepted"
+
+
+def test_map_coordinates_are_not_localised(in_a, client_a):
+    from django.utils import translation
+
+    process = process_in_phase("reports", "reporting")
+    contribution(process, title="Banc cassé", latitude="45.764123", longitude="4.835987")
+    contribution(process, title="Trottoir abîmé", latitude="45.771", longitude="4.822")
+    with translation.override("fr"):
+        html = client_a.get(reverse("participation:contribution_list", args=[process.slug]), {"vue": "carte"},
+                            HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    import re
+
+    for value in re.findall(r'c[xy]="([^"]+)"', html):
+        float(value)  # "285,1" would not parse, nor draw
