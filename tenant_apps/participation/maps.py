@@ -56,8 +56,11 @@ def map_build(*, contributions, districts) -> dict | None:
 
     shapes = []
     for district, ring in outlines:
-        points = " ".join(f"{x},{y}" for x, y in (project(p[0], p[1]) for p in ring))
-        shapes.append({"name": district.name, "points": points})
+        projected = [project(p[0], p[1]) for p in ring]
+        points = " ".join(f"{x},{y}" for x, y in projected)
+        centre_x = round(sum(x for x, _y in projected[:-1]) / max(len(projected) - 1, 1), 1)
+        centre_y = round(sum(y for _x, y in projected[:-1]) / max(len(projected) - 1, 1), 1)
+        shapes.append({"name": district.name, "points": points, "label_x": f"{centre_x}", "label_y": f"{centre_y}"})
     points = []
     for number, contribution in enumerate(located, start=1):
         x, y = project(float(contribution.longitude), float(contribution.latitude))
