@@ -72,6 +72,11 @@ _APP_CASE_MODULES = [
     "tenant_apps.discussion.tests.isolation",
     "tenant_apps.notifications.tests.isolation",
     "tenant_apps.moderation.tests.isolation",
+    "tenant_apps.backoffice.tests.isolation",
+    "tenant_apps.review.tests.isolation",
+    "tenant_apps.statistics.tests.isolation",
+    "tenant_apps.exports.tests.isolation",
+    "tenant_apps.api.tests.isolation",
 ]
 
 

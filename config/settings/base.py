@@ -78,6 +78,11 @@ TENANT_APPS = [
     "tenant_apps.discussion",
     "tenant_apps.notifications",
     "tenant_apps.moderation",
+    "tenant_apps.review",
+    "tenant_apps.statistics",
+    "tenant_apps.exports",
+    "tenant_apps.api",
+    "tenant_apps.backoffice",
     "tenant_apps.portal",
 ]
 

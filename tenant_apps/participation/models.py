@@ -176,6 +176,17 @@ class Contribution(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     status = models.ForeignKey(Status, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("status"))
+    # Review by the city: who handles it (an agent and/or a department), and duplicates merged into it.
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="assigned_contributions", verbose_name=_("assigned agent"))
+    assigned_department = models.ForeignKey("organisation.Department", null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="assigned_contributions",
+                                            verbose_name=_("assigned department"))
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="merged_contributions", verbose_name=_("merged into"))
+    # Authors credited besides `author` (ideas merged into this one, co-filers).
+    coauthors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="coauthored_contributions",
+                                       verbose_name=_("co-authors"))
     is_hidden = models.BooleanField(_("hidden by moderation"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)

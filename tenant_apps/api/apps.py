@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "tenant_apps.api"
+    label = "city_api"
+    verbose_name = _("API")
