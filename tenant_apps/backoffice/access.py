@@ -32,3 +32,17 @@ admin_required = _guard(frozenset({"city_admin"}))
 
 def is_city_admin(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role == "city_admin")
+
+
+def refusal(request, roles: str = "staff"):
+    """None if the user may go on, else the response to return (login redirect or 403 page).
+
+    For views that look their object up first (404 on another collectivity), then check the role.
+    """
+    allowed = STAFF_ROLES if roles == "staff" else frozenset({"city_admin"})
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user.is_active or user.role not in allowed:
+        return render(request, "backoffice/forbidden.html", status=403)
+    return None

@@ -37,3 +37,15 @@ def contribution(process, author=None, **kwargs):
     kwargs.setdefault("title", f"Contribution {next(_counter)}")
     kwargs.setdefault("body", "Une description suffisante.")
     return contribution_create(process=process, author=author or account(), **kwargs)
+
+
+TOTP_SECRET = "PARVISTESTTOTPSECRETAAAAAAAAAAAA"
+
+
+def city_admin():
+    """A city administrator with TOTP set up, so `client.force_login()` reaches the back-office."""
+    from shared_apps.accounts.services import account_activate_totp
+
+    admin = account("city_admin")
+    account_activate_totp(user=admin, secret=TOTP_SECRET)
+    return admin
