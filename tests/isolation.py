@@ -73,6 +73,7 @@ _APP_CASE_MODULES = [
     "tenant_apps.notifications.tests.isolation",
     "tenant_apps.moderation.tests.isolation",
     "tenant_apps.backoffice.tests.isolation",
+    "tenant_apps.backoffice.tests.isolation_processes",
     "tenant_apps.review.tests.isolation",
     "tenant_apps.statistics.tests.isolation",
     "tenant_apps.exports.tests.isolation",
