@@ -42,6 +42,44 @@ def measure(host: str, path: str) -> float:
     return statistics.median(timings)
 
 
+def _idea_path(host: str) -> str:
+    from django_tenants.utils import schema_context
+
+    from tenant_apps.participation.models import Contribution
+
+    with schema_context(host.split(".")[0]):
+        idea = Contribution.objects.filter(process__kind="ideas").order_by("id").first()
+    connection.set_schema_to_public()
+    return f"/contributions/{idea.pk}/"
+
+
+def measure_votes(host: str) -> float:
+    """A signed-in citizen changing their vote (for, against, for...): a write through the whole stack."""
+    from django_tenants.utils import schema_context
+
+    from shared_apps.accounts.models import User
+    from tenant_apps.participation.models import Contribution
+
+    with schema_context(host.split(".")[0]):
+        citizen = User.objects.filter(role="citizen", is_active=True).order_by("id").first()
+        idea = Contribution.objects.filter(process__kind="ideas").order_by("id").first()
+        client = Client(HTTP_HOST=host)
+        client.force_login(citizen)
+    connection.set_schema_to_public()
+    path = f"/contributions/{idea.pk}/vote/"
+    values = ["for", "against"]
+    client.post(path, {"value": "for"})
+    timings = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        for i in range(REQUESTS):
+            response = client.post(path, {"value": values[i % 2]})
+        timings.append((time.perf_counter() - start) / REQUESTS)
+        assert response.status_code == 302, response.status_code
+        connection.set_schema_to_public()
+    return statistics.median(timings)
+
+
 def requests_bench() -> None:
     call_command("migrate_schemas", verbosity=0)
     call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -53,8 +91,15 @@ def requests_bench() -> None:
         ("city sign-in page", f"villeneuve.{root}", "/comptes/login/"),
         ("unknown host 404", f"inconnue.{root}", "/"),
         ("readiness probe (database, cache, broker)", "10.0.0.1", "/healthz/ready"),
+        ("processes page", f"villeneuve.{root}", "/participer/"),
+        ("process page (budget)", f"villeneuve.{root}", "/participer/budget-participatif-2027/"),
+        ("contribution list (budget)", f"villeneuve.{root}", "/participer/budget-participatif-2027/contributions/"),
+        ("contribution map (budget)", f"villeneuve.{root}",
+         "/participer/budget-participatif-2027/contributions/?vue=carte"),
+        ("contribution page (idea with debate)", f"villeneuve.{root}", _idea_path(f"villeneuve.{root}")),
     ]
     results = [(label, measure(host, path)) for label, host, path in cases]
+    results.append(("vote change (POST, signed in)", measure_votes(f"villeneuve.{root}")))
     baseline = results[0][1]
     print(f"{'path':<45} {'ms/request':>11} {'x baseline':>11}")
     for label, seconds in results:
