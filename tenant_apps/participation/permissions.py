@@ -56,6 +56,8 @@ def capability_decision(*, user, process: Process, capability: Capability | str,
         return Decision(False, "phase_not_open", _("This is not open at this stage of the process."))
     if contribution is not None and contribution.is_hidden:
         return Decision(False, "hidden", _("This contribution was hidden by moderation."))
+    if contribution is not None and contribution.merged_into_id:
+        return Decision(False, "merged", _("This contribution was merged into another one: take part there."))
     if user is None or not user.is_authenticated:
         return Decision(False, "login_required", _("Sign in to take part."))
     if not user.is_active:

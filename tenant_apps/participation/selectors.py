@@ -61,8 +61,9 @@ def _visible(qs: QuerySet[Contribution], user) -> QuerySet[Contribution]:
 def contribution_list(*, process: Process, user=None, status: str = "", district: str = "", theme: str = "",
                       q: str = "", sort: str = "recent", seed: str = "") -> QuerySet[Contribution]:
     """Contributions of `process` that `user` may see, filtered, searched and sorted."""
-    qs = _visible(Contribution.objects.filter(process=process), user).select_related("status", "district",
-                                                                                      "author")
+    # Duplicates merged into another contribution stay reachable by their link, not in lists.
+    qs = _visible(Contribution.objects.filter(process=process, merged_into__isnull=True), user).select_related(
+        "status", "district", "author")
     if status:
         qs = qs.filter(status__key=status)
     if district:
@@ -89,7 +90,7 @@ def contribution_get_for_user(*, pk: int, user) -> Contribution:
     """The contribution `pk` if `user` may see it (its process visible, its status public or theirs), else 404."""
     processes = process_list(user=user, include_drafts=True)
     contribution = (_visible(Contribution.objects.filter(pk=pk, process__in=processes), user)
-                    .select_related("process", "status", "district", "author", "phase")
+                    .select_related("process", "status", "district", "author", "phase", "merged_into")
                     .prefetch_related("themes", Prefetch("attachments", queryset=Attachment.objects.order_by(
                         "position", "id")))
                     .first())
