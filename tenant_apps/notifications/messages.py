@@ -1,8 +1,15 @@
-"""The words of a notification, rendered when read from its kind and data, in the current language."""
+"""The words of a notification, rendered when read from its kind and data, in the current language.
 
+A city may replace the default words of a kind (NotificationTemplate, edited in the back-office): its
+texts are %-format strings using the placeholders of that kind, in French and English.
+"""
+
+import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
+from django.core.signals import request_finished, request_started
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tenant_apps.participation.events import Event
@@ -39,8 +46,7 @@ def _moderation_title(event: str, target_kind: str, title: str) -> str:
     return _("Your content on “%(title)s” is visible again") % values
 
 
-def notification_text(notification) -> NotificationText:
-    """Title and body of `notification` (anything with `kind` and `data`)."""
+def _default_text(notification) -> NotificationText:
     data = notification.data or {}
     title = data.get("title", "")
     process = data.get("process", "")
@@ -62,3 +68,124 @@ def notification_text(notification) -> NotificationText:
         body = _("Reason: %(reason)s") % {"reason": reason} if reason else ""
         return NotificationText(_moderation_title(kind, data.get("kind", ""), title), body)
     return NotificationText(_("New activity on the participation platform"))
+
+
+# --- The city's own texts ------------------------------------------------------------------------------
+
+# The kinds a city can reword, and the placeholders each one offers (name -> what it stands for).
+_TITLE = ("title", gettext_lazy("the title of the contribution"))
+_PROCESS = ("process", gettext_lazy("the title of the process"))
+PLACEHOLDERS: dict[str, dict[str, object]] = {
+    Event.PHASE_STARTED: dict([_PROCESS, ("phase", gettext_lazy("the title of the new phase"))]),
+    Event.STATUS_CHANGED: dict([_TITLE, _PROCESS, ("status", gettext_lazy("the new status")),
+                                ("message", gettext_lazy("the message written with the change"))]),
+    Event.ANSWER_PUBLISHED: dict([_TITLE, _PROCESS]),
+    Event.COMMENT_POSTED: dict([_TITLE, _PROCESS, ("excerpt", gettext_lazy("the beginning of the comment"))]),
+    Event.CONTENT_HIDDEN: dict([_TITLE, ("reason", gettext_lazy("the reason given by the moderators"))]),
+    Event.CONTENT_RESTORED: dict([_TITLE]),
+}
+KIND_LABELS = {
+    Event.PHASE_STARTED: gettext_lazy("A new phase starts (to the followers of the process)"),
+    Event.STATUS_CHANGED: gettext_lazy("The status of a contribution changes (to its author and followers)"),
+    Event.ANSWER_PUBLISHED: gettext_lazy("The city answers a contribution (to its author and followers)"),
+    Event.COMMENT_POSTED: gettext_lazy("A new comment (to the followers of the contribution)"),
+    Event.CONTENT_HIDDEN: gettext_lazy("Content hidden by the moderators (to its author)"),
+    Event.CONTENT_RESTORED: gettext_lazy("Content visible again (to its author)"),
+}
+_PLACEHOLDER_RE = re.compile(r"%\((\w+)\)s")
+
+
+class _Known(dict):
+    def __missing__(self, key):
+        raise KeyError(key)
+
+
+def placeholders_check(kind: str, text: str) -> list[str]:
+    """The problems of a city's text for `kind`: unknown placeholders or a malformed % sign ([] when fine)."""
+    allowed = PLACEHOLDERS.get(kind, {})
+    unknown = sorted({name for name in _PLACEHOLDER_RE.findall(text or "") if name not in allowed})
+    if unknown:
+        return [_("Unknown placeholder(s): %(names)s. Use only: %(allowed)s.") % {
+            "names": ", ".join(f"%({n})s" for n in unknown),
+            "allowed": ", ".join(f"%({n})s" for n in allowed) or "-"}]
+    try:
+        (text or "") % _Known(dict.fromkeys(allowed, ""))
+    except (KeyError, ValueError, TypeError):
+        return [_("A %% sign must start a placeholder such as %(example)s; write %%%% for a percent sign.")
+                % {"example": next((f"%({n})s" for n in allowed), "%(title)s")}]
+    return []
+
+
+# Overrides are read once per request (the notification list renders many notifications).
+_request_memo: ContextVar[dict | None] = ContextVar("notification_overrides", default=None)
+
+
+def _memo_start(**_kwargs):
+    _request_memo.set({})
+
+
+def _memo_end(**_kwargs):
+    _request_memo.set(None)
+
+
+request_started.connect(_memo_start, dispatch_uid="notifications.overrides.start")
+request_finished.connect(_memo_end, dispatch_uid="notifications.overrides.end")
+
+
+def notification_overrides() -> dict:
+    """The city's own texts by kind (one query, once per request)."""
+    from django.db import connection  # noqa: PLC0415
+
+    from tenant_apps.notifications.models import NotificationTemplate  # noqa: PLC0415  (models import Event)
+
+    memo = _request_memo.get()
+    if memo is not None and connection.schema_name in memo:
+        return memo[connection.schema_name]
+    overrides = {t.kind: t for t in NotificationTemplate.objects.all()}
+    if memo is not None:
+        memo[connection.schema_name] = overrides
+    return overrides
+
+
+def _values(notification) -> dict:
+    data = notification.data or {}
+    return {"title": data.get("title", ""), "process": data.get("process", ""), "phase": data.get("phase", ""),
+            "status": _status_label(data), "message": data.get("message", ""), "excerpt": data.get("excerpt", ""),
+            "reason": data.get("reason", "")}
+
+
+def _render(text: str, values: dict, default: str) -> str:
+    if not text.strip():
+        return default
+    try:
+        return text % values
+    except (KeyError, ValueError, TypeError):  # checked when saved; a bad row never breaks a page
+        return default
+
+
+def notification_text(notification, *, overrides: dict | None = None) -> NotificationText:
+    """Title and body of `notification` (anything with `kind` and `data`): the city's words, else the defaults."""
+    default = _default_text(notification)
+    template = (notification_overrides() if overrides is None else overrides).get(notification.kind)
+    if template is None:
+        return default
+    suffix = "en" if (get_language() or "fr").startswith("en") else "fr"
+    values = _values(notification)
+    return NotificationText(_render(getattr(template, f"title_{suffix}"), values, default.title),
+                            _render(getattr(template, f"body_{suffix}"), values, default.body))
+
+
+def default_text_sample(kind: str) -> NotificationText:
+    """The default words of `kind` with its placeholders in place of the values (shown in the back-office)."""
+
+    class Sample:
+        pass
+
+    sample = Sample()
+    sample.kind = kind
+    sample.data = {name: f"%({name})s" for name in PLACEHOLDERS.get(kind, {})}
+    if "status" in sample.data:
+        sample.data.update(status_fr="%(status)s", status_en="%(status)s")
+    if kind in (Event.CONTENT_HIDDEN, Event.CONTENT_RESTORED):
+        sample.data["kind"] = "contribution"
+    return _default_text(sample)

@@ -58,3 +58,26 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+
+class NotificationTemplate(models.Model):
+    """The city's own words for one kind of notification, in French and English; an empty text keeps the default.
+
+    Texts are %-format strings using the placeholders of their kind (messages.PLACEHOLDERS), checked when saved.
+    They apply to site notifications and to e-mails (title = e-mail subject).
+    """
+
+    kind = models.CharField(_("kind of notification"), max_length=40, unique=True)
+    title_fr = models.CharField(_("title / subject (French)"), max_length=250, blank=True)
+    body_fr = models.TextField(_("text (French)"), blank=True)
+    title_en = models.CharField(_("title / subject (English)"), max_length=250, blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification text")
+        verbose_name_plural = _("notification texts")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.kind

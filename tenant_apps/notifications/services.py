@@ -14,12 +14,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shared_apps.accounts.models import User
+from shared_apps.audit.services import city_audit_record
 from shared_apps.core.errors import Invalid, NotAllowed
-from tenant_apps.notifications.messages import notification_text
-from tenant_apps.notifications.models import Follow, Notification, NotificationSettings
+from tenant_apps.notifications.messages import (
+    PLACEHOLDERS,
+    notification_overrides,
+    notification_text,
+    placeholders_check,
+)
+from tenant_apps.notifications.models import Follow, Notification, NotificationSettings, NotificationTemplate
 from tenant_apps.notifications.selectors import target_path, unsubscribe_signer, unsubscribe_user_get
 from tenant_apps.participation.events import Event, Happening
 from tenant_apps.participation.models import Contribution, Process
+from tenant_apps.participation.permissions import staff_check
 from tenants.selectors import collectivity_current
 
 log = structlog.get_logger(__name__)
@@ -95,6 +102,32 @@ def unsubscribe_by_token(token: str) -> User:
     user = unsubscribe_user_get(token=token)
     notification_settings_update(user=user, email_frequency=Frequency.NEVER)
     return user
+
+
+# --- The city's own notification texts ----------------------------------------------------------------
+
+_TEMPLATE_FIELDS = ("title_fr", "body_fr", "title_en", "body_en")
+
+
+@transaction.atomic
+def notification_template_save(*, kind: str, actor, **texts) -> NotificationTemplate | None:
+    """Set the city's words for one kind of notification; empty texts keep the defaults (None: none left)."""
+    staff_check(actor)
+    if kind not in PLACEHOLDERS:
+        raise Invalid("notification_kind", _("Unknown kind of notification."))
+    if set(texts) - set(_TEMPLATE_FIELDS):
+        raise Invalid("field", _("This field cannot be changed."))
+    texts = {name: (texts.get(name) or "").strip() for name in _TEMPLATE_FIELDS}
+    problems = [problem for name in _TEMPLATE_FIELDS for problem in placeholders_check(kind, texts[name])]
+    if problems:
+        raise Invalid("placeholder", problems[0])
+    city_audit_record(actor=actor, action="notification_text.update", kind=kind,
+                      fields=sorted(name for name, value in texts.items() if value))
+    if not any(texts.values()):
+        NotificationTemplate.objects.filter(kind=kind).delete()
+        return None
+    template, _created = NotificationTemplate.objects.update_or_create(kind=kind, defaults=texts)
+    return template
 
 
 # --- The kernel's listener --------------------------------------------------------------------------
@@ -192,8 +225,8 @@ def _email_build(*, user, collectivity, template: str, subject: str, context: di
     return message
 
 
-def _item(notification, base_url: str) -> dict:
-    text = notification_text(notification)
+def _item(notification, base_url: str, overrides: dict | None = None) -> dict:
+    text = notification_text(notification, overrides=overrides)
     return {"title": text.title, "body": text.body, "created_at": notification.created_at,
             "url": f"{base_url}{notification.url}" if notification.url else ""}
 
@@ -250,7 +283,8 @@ def _digest_send_one(*, user_id: int, collectivity, since: dt.datetime, at: dt.d
         return 0
     user = User.objects.get(pk=user_id)
     with translation.override(collectivity.locale):
-        items = [_item(n, collectivity.base_url) for n in pending[:DIGEST_MAX_ITEMS]]
+        overrides = notification_overrides()
+        items = [_item(n, collectivity.base_url, overrides) for n in pending[:DIGEST_MAX_ITEMS]]
         subject = _("Your news of the day (%(count)s)") % {"count": len(pending)}
         message = _email_build(user=user, collectivity=collectivity, template="digest", subject=subject,
                                context={"items": items, "more": max(0, len(pending) - DIGEST_MAX_ITEMS),

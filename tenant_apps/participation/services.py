@@ -516,3 +516,141 @@ def taxonomy_apply(data) -> None:
             Theme.objects.update_or_create(slug=row["slug"], defaults=row)
         for row in data.get("districts", []):
             District.objects.update_or_create(slug=row["slug"], defaults=row)
+
+
+# --- Back-office additions: duplicating a process, covers, creating and deleting statuses -------------
+
+
+def _next_year(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+@transaction.atomic
+def process_duplicate(*, process: Process, actor, title: str = "", starts_on: dt.date | None = None) -> Process:
+    """A new draft edition of `process`: same kind, texts, themes, districts, settings and phases, shifted in time.
+
+    The first phase of the copy starts on `starts_on` (by default one year after the original's); no
+    contribution is copied.
+    """
+    staff_check(actor)
+    if not module_is_available(process.module):
+        raise NotAllowed("module_unavailable", _("This module is not enabled for your collectivity."))
+    title = " ".join((title or "").split()) or _("%(title)s (copy)") % {"title": process.title}
+    title = title[:Process._meta.get_field("title").max_length]
+    phases = list(process.phases.order_by("position", "id"))
+    first_start = min((p.starts_at for p in phases), default=None)
+    if starts_on is None:
+        starts_on = _next_year(timezone.localdate(first_start)) if first_start else timezone.localdate()
+    shift = starts_on - timezone.localdate(first_start) if first_start else dt.timedelta(0)
+
+    def shifted(moment):  # by whole days on the wall clock: a phase starting at midnight still does
+        return timezone.make_aware(timezone.localtime(moment).replace(tzinfo=None) + shift)
+
+    copy = Process.objects.create(
+        kind=process.kind, module=process.module, title=title, slug=_unique_slug(Process, title),
+        summary=process.summary, description=process.description, cover_image=process.cover_image.name or "",
+        cover_alt=process.cover_alt, allows_anonymous=process.allows_anonymous,
+        max_attachments=process.max_attachments, created_by=actor,
+    )
+    copy.themes.set(process.themes.all())
+    copy.districts.set(process.districts.all())
+    Phase.objects.bulk_create([
+        Phase(process=copy, type_key=p.type_key, title=p.title, description=p.description, position=position,
+              starts_at=shifted(p.starts_at), ends_at=shifted(p.ends_at), capabilities=list(p.capabilities),
+              config=dict(p.config))
+        for position, p in enumerate(phases)
+    ])
+    city_audit_record(actor=actor, action="process.duplicate", target=copy, source=process.pk, title=copy.title)
+    return copy
+
+
+@transaction.atomic
+def process_cover_update(*, process: Process, actor, upload=None, remove: bool = False) -> Process:
+    """Replace (or remove) the cover image of a process; the file must be a JPEG, PNG or WebP image."""
+    staff_check(actor)
+    if upload is not None:
+        cleaned = upload_clean(upload)  # re-encoded from its pixels: no metadata kept
+        if cleaned.kind != "image":
+            raise Invalid("cover_type", _("The cover must be an image (JPEG, PNG or WebP)."))
+        extension = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}[cleaned.content_type]
+        process.cover_image.save(f"cover{extension}", ContentFile(cleaned.content), save=False)
+    elif remove:
+        process.cover_image = ""
+    else:
+        return process
+    process.save(update_fields=["cover_image", "updated_at"])
+    city_audit_record(actor=actor, action="process.cover", target=process, removed=upload is None)
+    return process
+
+
+def _status_colour_check(colour: str) -> None:
+    rgb = parse_hex_colour(colour)
+    if rgb is None:
+        raise Invalid("colour", _("Give the colour as #RRGGBB."))
+    if contrast_ratio(rgb, (255, 255, 255)) < 4.5:
+        raise Invalid("colour_contrast", _("This colour is too light for white text (contrast below 4.5:1)."))
+
+
+@transaction.atomic
+def status_create(*, process_kind: str, label_fr: str, actor, label_en: str = "", colour: str = "#3a3a3a",
+                  is_public: bool = True, is_final: bool = False) -> Status:
+    """Add a status to a process kind, after its existing ones."""
+    staff_check(actor)
+    if process_kind not in BLUEPRINTS:
+        raise Invalid("blueprint", _("Unknown kind of process."))
+    label_fr = " ".join((label_fr or "").split())
+    if not label_fr:
+        raise Invalid("label_required", _("Give the status a French label."))
+    _status_colour_check(colour)
+    base = slugify(unaccent(label_fr))[:36].strip("-") or "status"
+    key, n = base, 2
+    while Status.objects.filter(process_kind=process_kind, key=key).exists():
+        key = f"{base}-{n}"
+        n += 1
+    last = (Status.objects.filter(process_kind=process_kind).order_by("-position")
+            .values_list("position", flat=True).first())
+    status = Status.objects.create(process_kind=process_kind, key=key, label_fr=label_fr,
+                                   label_en=" ".join((label_en or "").split()), colour=colour, is_public=is_public,
+                                   is_final=is_final, position=0 if last is None else last + 1)
+    city_audit_record(actor=actor, action="status.create", target=status, kind=process_kind, label=label_fr)
+    return status
+
+
+def _status_history_q(status: Status):
+    from django.db.models import Q
+
+    return Q(from_status=status) | Q(to_status=status)
+
+
+@transaction.atomic
+def status_delete(*, status: Status, actor) -> None:
+    """Delete a status no contribution uses (nor used); the default status of a kind stays."""
+    staff_check(actor)
+    if status.is_default:
+        raise Invalid("status_default", _("This is the status given to new contributions: choose another "
+                                          "default status before deleting it."))
+    used = Contribution.objects.filter(status=status).count()
+    if used:
+        raise Invalid("status_used", _("This status is used by %(count)s contribution(s): give them another "
+                                       "status before deleting it.") % {"count": used})
+    if StatusChange.objects.filter(_status_history_q(status)).exists():
+        raise Invalid("status_in_history", _("This status appears in the history of contributions: it cannot be "
+                                             "deleted. Hide it from the public instead."))
+    city_audit_record(actor=actor, action="status.delete", target=status, kind=status.process_kind,
+                      label=status.label_fr)
+    status.delete()
+
+
+@transaction.atomic
+def status_default_set(*, status: Status, actor) -> Status:
+    """Make `status` the one given to new contributions of its kind (exactly one default per kind)."""
+    staff_check(actor)
+    Status.objects.filter(process_kind=status.process_kind, is_default=True).exclude(pk=status.pk).update(
+        is_default=False)
+    Status.objects.filter(pk=status.pk).update(is_default=True)
+    status.is_default = True
+    city_audit_record(actor=actor, action="status.default", target=status, kind=status.process_kind)
+    return status
