@@ -132,6 +132,7 @@ TEMPLATES = [
                 "tenants.context_processors.collectivity",
                 "shared_apps.core.context_processors.csp",
                 "tenant_apps.notifications.context_processors.unread",
+                "tenant_apps.portal.context_processors.site_menu",
             ],
         },
     },

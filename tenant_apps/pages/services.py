@@ -1,5 +1,9 @@
+from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
+from shared_apps.audit.services import city_audit_record
+from shared_apps.core.errors import Invalid, NotAllowed
 from tenant_apps.pages.defaults import DEFAULTS
 from tenant_apps.pages.models import Page
 
@@ -28,3 +32,20 @@ def pages_export() -> list[dict]:
 def pages_apply(data: list[dict]) -> None:
     for row in data:
         Page.objects.update_or_create(key=row["key"], defaults={k: v for k, v in row.items() if k != "key"})
+
+
+@transaction.atomic
+def page_update(*, page: Page, actor, title_fr: str, title_en: str, body_fr: str, body_en: str) -> Page:
+    """Change a page's title and text in French and English (city administrators only)."""
+    if not (actor is not None and actor.is_authenticated and actor.is_active and actor.role == "city_admin"):
+        raise NotAllowed("admin_only", _("Only the city's administrators can do this."))
+    values = {"title_fr": title_fr.strip(), "title_en": title_en.strip(), "body_fr": body_fr.strip(),
+              "body_en": body_en.strip()}
+    if not all(values.values()):
+        raise Invalid("page_empty", _("Give the page a title and a text in French and in English."))
+    changed = sorted(name for name, value in values.items() if getattr(page, name) != value)
+    for name, value in values.items():
+        setattr(page, name, value)
+    page.save()
+    city_audit_record(actor=actor, action="page.update", target=page, key=page.key, fields=changed)
+    return page

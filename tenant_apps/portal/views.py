@@ -3,10 +3,14 @@ from django.shortcuts import get_object_or_404, render
 
 from tenant_apps.pages.models import Page
 from tenant_apps.participation.selectors import home_overview
+from tenant_apps.portal.selectors import home_blocks_ordered, home_texts, site_settings_get
 
 
 def home(request):
-    return render(request, "portal/home.html", home_overview(user=request.user))
+    settings = site_settings_get()
+    context = home_overview(user=request.user)
+    context.update(home_blocks=home_blocks_ordered(settings), home_texts=home_texts(settings))
+    return render(request, "portal/home.html", context)
 
 
 def page(request, key):
