@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "tenants.middleware.CollectivityStatusMiddleware",
     "shared_apps.accounts.middleware.SecondFactorRequiredMiddleware",
+    # Distinct visitors per day, in Redis HyperLogLogs (no cookie, no identifier kept).
+    "tenant_apps.statistics.middleware.VisitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"
@@ -200,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.fan_out",
         "schedule": 24 * 3600,
         "args": ["tenant_apps.notifications.tasks.notifications_digest_send"],
+    },
+    "visits-flush": {
+        "task": "tenants.tasks.fan_out",
+        "schedule": 24 * 3600,
+        "args": ["tenant_apps.statistics.tasks.visits_flush_yesterday"],
     },
     "collectivities-delete-due": {
         "task": "provisioning.tasks.collectivities_delete_due",

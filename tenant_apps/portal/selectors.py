@@ -1,5 +1,6 @@
 """What the city's public site shows from its settings: home page blocks, texts and menu links."""
 
+from django.core.cache import cache
 from django.utils.translation import get_language
 
 from tenant_apps.portal.models import DEFAULT_HOME_BLOCKS, HOME_BLOCKS, SiteSettings
@@ -43,7 +44,14 @@ def menu_links(menu: list | None) -> list[dict]:
     return links
 
 
+# Every page shows the menu: it is cached per collectivity (the cache key carries the schema).
+MENU_CACHE_KEY = "portal:site-menu"
+
+
 def site_menu_get() -> list[dict]:
-    """The extra links of the main menu, in the reader's language (1 query)."""
-    menu = SiteSettings.objects.filter(singleton=True).values_list("menu", flat=True).first()
+    """The extra links of the main menu, in the reader's language (cached: no query on most pages)."""
+    menu = cache.get(MENU_CACHE_KEY)
+    if menu is None:
+        menu = SiteSettings.objects.filter(singleton=True).values_list("menu", flat=True).first() or []
+        cache.set(MENU_CACHE_KEY, menu, 3600)
     return menu_links(menu)

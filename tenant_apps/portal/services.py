@@ -3,6 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from shared_apps.audit.services import city_audit_record
 from shared_apps.core.errors import Invalid, NotAllowed
 from tenant_apps.portal.models import DEFAULT_HOME_BLOCKS, HOME_BLOCKS, SiteSettings
-from tenant_apps.portal.selectors import site_settings_get
+from tenant_apps.portal.selectors import MENU_CACHE_KEY, site_settings_get
 
 __all__ = ["menu_url_clean", "site_settings_get", "site_settings_update"]
 
@@ -98,5 +99,8 @@ def site_settings_update(*, actor, **fields) -> SiteSettings:
     for name, value in changes.items():
         setattr(settings, name, value)
     settings.save()
+    # Forget the cached menu now and again once committed (a reader may re-cache the old one meanwhile).
+    cache.delete(MENU_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(MENU_CACHE_KEY))
     city_audit_record(actor=actor, action="site.settings_update", target=settings, fields=changed)
     return settings
