@@ -6,7 +6,6 @@ from django.db.models import QuerySet
 from tenant_apps.discussion.models import Comment
 from tenant_apps.participation.models import Contribution, District, OfficialAnswer, Process, StatusChange, Theme
 from tenant_apps.participation.state import ProcessState
-from tenant_apps.votes.services import vote_capability, vote_mode
 
 
 def comment_list(*, contribution: Contribution) -> QuerySet[Comment]:
@@ -39,10 +38,5 @@ def themes_for_process(*, process: Process, slugs) -> list[Theme] | None:
 
 
 def results_visible(state: ProcessState) -> bool:
-    """Vote counts are shown unless the vote open now asks to keep them hidden until it closes.
-
-    The same rule as the vote panel of a contribution page (votes.selectors.contribution_panel).
-    """
-    mode = vote_mode(state)
-    phase = state.phase_for(vote_capability(state)) if mode else None
-    return phase is None or bool(phase.config.get("show_results", True))
+    """Vote counts are shown unless the vote open now asks to keep them hidden until it closes (the kernel's rule)."""
+    return state.results_visible

@@ -49,6 +49,15 @@ class ProcessState:
         return None
 
     @property
+    def results_visible(self) -> bool:
+        """Whether vote counts may be shown now: not while an open vote phase hides them (`show_results`)."""
+        return not any(
+            phase.config.get("show_results", True) is False
+            and {"vote", "support"} & set(phase.capabilities)
+            for phase in (self.active if self.is_published else ())
+        )
+
+    @property
     def active_ids(self) -> list[int]:
         return sorted(p.pk for p in self.active)
 

@@ -46,7 +46,7 @@ def contribution_panel(*, contribution: Contribution, user, state: ProcessState)
         keys = []
     choices = [{"value": key, "label": CHOICE_LABELS[key], "pressed": key == current} for key in keys]
     # Results stay hidden while a vote that asks for it is open; they show again once it closes.
-    show_counts = phase is None or bool(config.get("show_results", True))
+    show_counts = state.results_visible
     # A vote of an earlier phase can only be withdrawn while its own kind of vote is open.
     can_withdraw = bool(vote and mode and decision.allowed and MODE_CAPABILITIES[Vote.Mode(vote.mode)] == capability)
     return {
