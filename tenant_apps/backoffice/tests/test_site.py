@@ -120,7 +120,7 @@ def test_a_colour_too_light_for_white_text_is_refused(in_a, client_a):
     client_a.force_login(city_admin())
     response = client_a.post(reverse("backoffice:site"), _identity(name="Autre nom", primary_colour="#ffdd00"))
     assert response.status_code == 400
-    assert "4.5:1" in response.content.decode()
+    assert "trop claire pour un texte blanc" in response.content.decode()  # French, the city's language
     collectivity = Collectivity.objects.get(schema_name="ville-a")
     assert (collectivity.name, collectivity.primary_colour) == ("Ville A", "#1f5f99")
     assert not _audited("site.identity_update")

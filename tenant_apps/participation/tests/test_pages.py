@@ -245,24 +245,3 @@ def test_map_coordinates_are_not_localised(in_a, client_a):
     for value in re.findall(r'c[xy]="([^"]+)"', html):
         float(value)  # "285,1" would not parse, nor draw
 
-
-def test_vote_counts_stay_hidden_while_the_vote_hides_them(in_a, client_a, frozen):
-    import datetime as dt
-
-    from tenant_apps.participation.services import phase_update
-    from tenant_apps.votes.services import vote_cast
-
-    admin = account("city_admin")
-    process = process_in_phase("budget", 1, actor=admin)
-    item = contribution(process, title="Un kiosque à musique")
-    vote_phase = process.phases.get(position=3)
-    phase_update(phase=vote_phase, actor=admin, config={"show_results": False})
-    list_url = reverse("participation:contribution_list", args=[process.slug])
-    with frozen(vote_phase.starts_at + dt.timedelta(hours=1)):
-        for _ in range(3):
-            vote_cast(contribution=item, voter=account(), value=1)
-        page = client_a.get(list_url).content.decode()
-        assert "3 soutiens" not in page and "3 supports" not in page
-    with frozen(vote_phase.ends_at + dt.timedelta(hours=1)):
-        page = client_a.get(list_url).content.decode()
-        assert "3 soutiens" in page or "3 supports" in page

@@ -150,7 +150,7 @@ def test_a_period_can_be_chosen_and_a_wrong_one_is_refused(in_a, client_a):
     assert response.status_code == 200 and response.context["totals"]["contributions"] == 0
     response = client_a.get(url, {"du": str(today), "au": str(today - dt.timedelta(days=3))})
     assert response.status_code == 400
-    assert "The end of the period must come after its start." in response.content.decode()
+    assert "La fin de la période doit venir après son début." in response.content.decode()  # the city's language
 
 
 def test_comparison_lists_each_published_edition_with_its_figures(in_a, client_a):
