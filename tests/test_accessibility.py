@@ -190,3 +190,29 @@ def test_participation_signed_in_pages(browser, city_a, in_city, participation_p
     with in_city(city_a):
         moderator.force_login(participation_pages["moderator"])
     audit(browser, moderator, "/moderation/")
+
+
+def test_backoffice_pages(browser, city_a, in_city, participation_pages):
+    from tenant_apps.participation.tests.factories import city_admin
+
+    process, item = participation_pages["process"], participation_pages["item"]
+    with in_city(city_a):
+        admin = city_admin()
+    client = HostClient(city_a.host)
+    with in_city(city_a):
+        client.force_login(admin)
+    for path in ("/gestion/", "/gestion/instruction/", f"/gestion/instruction/{item.pk}/", "/gestion/statistiques/",
+                 f"/gestion/statistiques/demarches/{process.pk}/", "/gestion/exports/", "/gestion/journal/",
+                 "/gestion/demarches/", "/gestion/demarches/nouvelle/", f"/gestion/demarches/{process.pk}/",
+                 f"/gestion/demarches/{process.pk}/phases/", "/gestion/statuts/", "/gestion/textes/",
+                 "/gestion/site/", "/gestion/pages/", "/gestion/quartiers/", "/gestion/thematiques/",
+                 "/gestion/services/", "/gestion/equipe/"):
+        audit(browser, client, path)
+
+
+def test_open_data_and_api_documentation(browser, city_a, participation_pages):
+    client = HostClient(city_a.host)
+    process = participation_pages["process"]
+    for path in ("/donnees-ouvertes/", "/donnees-ouvertes/dictionnaire/",
+                 f"/donnees-ouvertes/demarches/{process.slug}/", "/api/docs/"):
+        audit(browser, client, path)
