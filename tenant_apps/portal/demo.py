@@ -46,3 +46,38 @@ def seed_interactions(*, collectivity, accounts) -> None:
     for process in (budget, box):
         if process is not None:
             follow_start(user=citizens[0], process=process)
+    _seed_staff_side(accounts=accounts, citizens=citizens, budget=budget)
+
+
+def _seed_staff_side(*, accounts, citizens, budget) -> None:
+    """What the back-office shows in the demo: a welcome text, profiles for statistics, review work."""
+    from django.db.models import Q
+
+    from tenant_apps.participation.models import District
+    from tenant_apps.portal.services import site_settings_update
+    from tenant_apps.review.services import contribution_assign, internal_note_add
+    from tenant_apps.statistics.services import profile_update
+
+    admin = accounts.get(User.Role.CITY_ADMIN)
+    agent = accounts.get(User.Role.AGENT)
+    if admin is not None:
+        site_settings_update(
+            actor=admin,
+            home_intro_fr="Bienvenue sur la plateforme de participation de la ville. Proposez, débattez, votez : "
+                          "vos idées comptent.",
+            home_intro_en="Welcome to the town's participation platform. Propose, debate, vote: your ideas count.",
+            home_blocks=["intro", "open_processes", "upcoming_processes", "latest_activity"],
+            menu=[{"label_fr": "Budget participatif", "label_en": "Participatory budget",
+                   "url": "/participer/budget-participatif-2027/"}],
+        )
+    districts = list(District.objects.order_by("position"))
+    ages = ["under_18", "18_29", "30_44", "45_59", "60_74", "75_plus"]
+    for index, citizen in enumerate(citizens):
+        profile_update(user=citizen, age_range=ages[index % len(ages)],
+                       district=districts[index % len(districts)] if districts else None, consent=True)
+    if agent is not None and budget is not None:
+        item = Contribution.objects.filter(Q(process=budget), ~Q(status__key="admissible")).order_by("id").first()
+        if item is not None:
+            contribution_assign(contribution=item, actor=agent, agent=agent)
+            internal_note_add(contribution=item, actor=agent,
+                              body="Vérifier avec la voirie si l'emplacement est bien sur le domaine public.")
