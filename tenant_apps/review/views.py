@@ -66,6 +66,8 @@ def queue(request):
         agents=list(selectors.staff_list()))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     contributions = selectors.review_queue(user=request.user, **{name: filters.get(name, "") for name in FILTERS})
+    if request.GET.get("format") in ("csv", "xlsx"):
+        return _queue_export(request, contributions, request.GET["format"])
     page = Paginator(contributions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -203,3 +205,39 @@ def merge(request, pk):
     return _run(request, item, lambda: services.contribution_merge(duplicate=item, survivor=survivor,
                                                                    actor=request.user),
                 _("The contribution is merged into “%(title)s”.") % {"title": survivor.title})
+
+
+def _queue_export(request, contributions, file_format: str):
+    """The filtered queue as a file, with the authors' identity the reader's role allows."""
+    from django.utils.translation import gettext as _
+
+    from tenant_apps.exports.columns import Personal, personal_level
+    from tenant_apps.exports.services import export_record
+    from tenant_apps.exports.writers import csv_response, export_filename, xlsx_response
+
+    personal = personal_level(request.user)
+    header = [_("Number"), _("Title"), _("Process"), _("Status"), _("District"), _("Assigned agent"),
+              _("Assigned department"), _("Date"), _("Supports"), _("For"), _("Against"), _("Comments")]
+    if personal is not Personal.NONE:
+        header.insert(3, _("Author"))
+    if personal is Personal.FULL:
+        header.insert(4, _("Author's e-mail"))
+
+    def rows():
+        for item in contributions.iterator(chunk_size=500):
+            row = [item.pk, item.title, item.process.title, item.status.label if item.status else "",
+                   item.district.name if item.district else "",
+                   item.assigned_to.full_name if item.assigned_to else "",
+                   item.assigned_department.name if item.assigned_department else "", item.created_at,
+                   item.support_count, item.for_count, item.against_count, item.comment_count]
+            if personal is not Personal.NONE:
+                row.insert(3, item.author.full_name if item.author else "")
+            if personal is Personal.FULL:
+                row.insert(4, item.author.email if item.author else "")
+            yield row
+
+    export_record(actor=request.user, what="review_queue", file_format=file_format, personal=personal)
+    filename = export_filename("instruction", extension=file_format)
+    if file_format == "csv":
+        return csv_response(filename=filename, header=header, rows=rows())
+    return xlsx_response(filename=filename, header=header, rows=rows(), sheet_title=_("Review"))

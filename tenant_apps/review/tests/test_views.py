@@ -290,3 +290,32 @@ def test_merging_from_the_review_page(in_a, client_a):
     assert response.status_code == 302 and _messages(response) and fresh(survivor).merged_into is None
     response = client_a.post(reverse("review:merge", args=[survivor.pk]), {"survivor_id": 99999999})
     assert response.status_code == 302 and fresh(survivor).merged_into is None
+
+
+def test_the_filtered_queue_downloads_as_csv_and_xlsx_with_the_roles_personal_data(in_a, client_a):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from tenant_apps.participation.tests.factories import account, city_admin, contribution, process_in_phase
+
+    process = process_in_phase("ideas", "submission")
+    author = account(full_name="Zoé Exportée", email="zoe.exportee@exemple.fr")
+    contribution(process, author=author, title="Idée à exporter")
+    contribution(process, title="Autre idée")
+    url = reverse("review:queue")
+
+    client_a.force_login(account("agent"))
+    response = client_a.get(url, {"q": "exporter", "format": "csv"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert len(rows) == 2 and rows[1][1] == "Idée à exporter"
+    assert "Zoé Exportée" in text and "zoe.exportee@exemple.fr" not in text  # agents: names only
+
+    client_a.force_login(city_admin())
+    response = client_a.get(url, {"format": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    values = [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
+    assert "zoe.exportee@exemple.fr" in values and "Autre idée" in values
