@@ -135,6 +135,7 @@ TEMPLATES = [
                 "shared_apps.core.context_processors.csp",
                 "tenant_apps.notifications.context_processors.unread",
                 "tenant_apps.portal.context_processors.site_menu",
+                "tenant_apps.pages.context_processors.accessibility",
             ],
         },
     },

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from shared_apps.accounts.models import User
 from shared_apps.core.errors import Invalid
 from tenant_apps.backoffice.services_site import INVITABLE_ROLES
+from tenant_apps.pages.models import Page
 from tenant_apps.participation import geo
 from tenant_apps.participation.permissions import STAFF_ROLES
 from tenant_apps.portal.models import HOME_BLOCKS
@@ -115,6 +116,14 @@ class PageForm(forms.Form):
     body_fr = forms.CharField(label=_("Text (French)"), widget=forms.Textarea(attrs={"rows": 14}))
     title_en = forms.CharField(label=_("Title (English)"), max_length=200)
     body_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 14}))
+    conformance = forms.ChoiceField(
+        label=_("Conformance level declared (RGAA 4.1)"), choices=Page.Conformance.choices, required=False,
+        help_text=_("Shown in the footer of every page. Declare a level only after an audit."))
+
+    def __init__(self, *args, with_conformance: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_conformance:
+            del self.fields["conformance"]
 
 
 class ThemeForm(forms.Form):

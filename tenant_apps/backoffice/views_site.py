@@ -126,7 +126,9 @@ def page_edit(request, key):
     if denied := access.refusal(request, "admin"):
         return denied
     form = PageForm(request.POST or None, initial={"title_fr": page.title_fr, "title_en": page.title_en,
-                                                   "body_fr": page.body_fr, "body_en": page.body_en})
+                                                   "body_fr": page.body_fr, "body_en": page.body_en,
+                                                   "conformance": page.conformance},
+                    with_conformance=page.key == Page.Key.ACCESSIBILITY)
     if request.method == "POST":
         if form.is_valid():
             try:

@@ -12,7 +12,16 @@ class Page(models.Model):
         PRIVACY = "privacy", _("Personal data")
         TERMS = "terms", _("Terms of use")
 
+    class Conformance(models.TextChoices):
+        # RGAA 4.1: the level the accessibility statement declares, shown in every page's footer.
+        NONE = "none", _("not compliant")
+        PARTIAL = "partial", _("partially compliant")
+        FULL = "full", _("fully compliant")
+
     key = models.CharField(_("page"), max_length=32, choices=Key.choices, unique=True)
+    conformance = models.CharField(_("accessibility conformance (RGAA)"), max_length=10,
+                                   choices=Conformance.choices, default=Conformance.NONE,
+                                   help_text=_("Only used by the accessibility statement."))
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     body_fr = models.TextField(_("text (French)"))

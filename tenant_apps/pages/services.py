@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -6,6 +7,7 @@ from shared_apps.audit.services import city_audit_record
 from shared_apps.core.errors import Invalid, NotAllowed
 from tenant_apps.pages.defaults import DEFAULTS
 from tenant_apps.pages.models import Page
+from tenant_apps.pages.selectors import CONFORMANCE_CACHE_KEY
 
 
 def _texts(key: str, language: str, name: str) -> tuple[str, str]:
@@ -35,7 +37,8 @@ def pages_apply(data: list[dict]) -> None:
 
 
 @transaction.atomic
-def page_update(*, page: Page, actor, title_fr: str, title_en: str, body_fr: str, body_en: str) -> Page:
+def page_update(*, page: Page, actor, title_fr: str, title_en: str, body_fr: str, body_en: str,
+                conformance: str | None = None) -> Page:
     """Change a page's title and text in French and English (city administrators only)."""
     if not (actor is not None and actor.is_authenticated and actor.is_active and actor.role == "city_admin"):
         raise NotAllowed("admin_only", _("Only the city's administrators can do this."))
@@ -43,9 +46,15 @@ def page_update(*, page: Page, actor, title_fr: str, title_en: str, body_fr: str
               "body_en": body_en.strip()}
     if not all(values.values()):
         raise Invalid("page_empty", _("Give the page a title and a text in French and in English."))
+    if conformance and page.key == Page.Key.ACCESSIBILITY:
+        if conformance not in Page.Conformance.values:
+            raise Invalid("conformance", _("Choose a conformance level."))
+        values["conformance"] = conformance
     changed = sorted(name for name, value in values.items() if getattr(page, name) != value)
     for name, value in values.items():
         setattr(page, name, value)
     page.save()
+    transaction.on_commit(lambda: cache.delete(CONFORMANCE_CACHE_KEY))
+    cache.delete(CONFORMANCE_CACHE_KEY)
     city_audit_record(actor=actor, action="page.update", target=page, key=page.key, fields=changed)
     return page

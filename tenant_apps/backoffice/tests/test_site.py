@@ -480,3 +480,26 @@ def test_list_pages_run_a_bounded_number_of_queries(in_a, client_a):
             counts.setdefault(url, []).append(len(queries))
     assert all(small == large for small, large in counts.values()), counts
     assert max(max(c) for c in counts.values()) <= 20, counts
+
+
+def test_the_declared_accessibility_level_shows_in_every_footer(in_a, client_a):
+    from django.core.cache import cache
+
+    from tenant_apps.pages.selectors import CONFORMANCE_CACHE_KEY
+
+    cache.delete(CONFORMANCE_CACHE_KEY)
+    assert "non conforme" in client_a.get("/").content.decode()
+    admin = city_admin()
+    client_a.force_login(admin)
+    page = Page.objects.get(key="accessibility")
+    response = client_a.post(reverse("backoffice:page_edit", args=["accessibility"]), {
+        "title_fr": page.title_fr, "title_en": page.title_en, "body_fr": page.body_fr, "body_en": page.body_en,
+        "conformance": "partial"})
+    assert response.status_code == 302
+    client_a.logout()
+    footer = client_a.get("/participer/").content.decode()
+    assert "partiellement conforme" in footer and "non conforme" not in footer
+    # Other pages have no level to declare.
+    client_a.force_login(admin)
+    form = client_a.get(reverse("backoffice:page_edit", args=["privacy"])).content.decode()
+    assert 'name="conformance"' not in form
