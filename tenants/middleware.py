@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.models import Collectivity
@@ -55,6 +57,8 @@ class CollectivityStatusMiddleware:
     ACCOUNT_PATHS = ("/comptes/", "/i18n/", "/invitation/")
     # Leaving a mailing list must work whatever state the platform is in (e-mails already sent).
     UNSUBSCRIBE_PATH = "/notifications/desabonnement/"
+    # API clients get the same refusals as JSON.
+    API_PATH = "/api/"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -69,7 +73,11 @@ class CollectivityStatusMiddleware:
             and not request.path.startswith((*self.ACCOUNT_PATHS, self.UNSUBSCRIBE_PATH))
             and not (request.user.is_authenticated and request.user.role == "city_admin")
         ):
-            response = render(request, "errors/maintenance.html", {"status": status}, status=503)
+            if request.path.startswith(self.API_PATH):
+                response = JsonResponse({"code": "unavailable", "detail": str(_("This platform is closed for now."))},
+                                        status=503)
+            else:
+                response = render(request, "errors/maintenance.html", {"status": status}, status=503)
             response["Retry-After"] = "3600"
             return response
         if (
@@ -77,5 +85,8 @@ class CollectivityStatusMiddleware:
             and request.method not in ("GET", "HEAD", "OPTIONS")
             and not request.path.startswith(("/comptes/login/", "/comptes/logout/", "/i18n/", self.UNSUBSCRIBE_PATH))
         ):
+            if request.path.startswith(self.API_PATH):
+                return JsonResponse({"code": "archived", "detail": str(_(
+                    "This platform is archived: you can read it, nothing new can be submitted."))}, status=403)
             return render(request, "errors/archived.html", status=403)
         return self.get_response(request)

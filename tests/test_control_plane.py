@@ -252,6 +252,13 @@ def test_archived_city_is_read_only(city_a, operator, in_city):
     assert response.status_code == 403
     with in_city(city_a):
         assert not User.objects.filter(email="tard@exemple.fr").exists()
+    # API clients get the refusal as JSON, with its reason.
+    api = client.post("/api/v1/processes/x/contributions/", {}, content_type="application/json")
+    assert api.status_code == 403 and api.json()["code"] == "archived"
+    services.collectivity_change_status(collectivity=city_a, action="reactivate", actor=operator)
+    services.collectivity_change_status(collectivity=city_a, action="suspend", actor=operator)
+    api = client.get("/api/v1/processes/")
+    assert api.status_code == 503 and api.json()["code"] == "unavailable"
 
 
 def test_deletion_needs_archive_export_and_grace_period(operator, monkeypatch, tmp_path):
