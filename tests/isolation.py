@@ -78,6 +78,9 @@ _APP_CASE_MODULES = [
     "tenant_apps.statistics.tests.isolation",
     "tenant_apps.exports.tests.isolation",
     "tenant_apps.api.tests.isolation",
+    "tenant_apps.identity.tests.isolation",
+    "tenant_apps.identity.tests.isolation_franceconnect",
+    "tenant_apps.identity.tests.isolation_privacy",
 ]
 
 

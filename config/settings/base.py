@@ -45,6 +45,7 @@ _ACCOUNT_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
 ]
 
 SHARED_APPS = [
@@ -74,6 +75,7 @@ TENANT_APPS = [
     "tenant_apps.organisation",
     "tenant_apps.pages",
     "tenant_apps.participation",
+    "tenant_apps.identity",
     "tenant_apps.votes",
     "tenant_apps.discussion",
     "tenant_apps.notifications",
@@ -261,6 +263,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Parvis"
+
+# Sensitive personal fields (identity attributes, phone, postal address) are encrypted with these
+# Fernet keys (comma-separated; the first encrypts). Unset: a key derived from SECRET_KEY.
+PARVIS_FIELD_ENCRYPTION_KEYS = env.list("PARVIS_FIELD_ENCRYPTION_KEYS", default=[])
 
 # Host-only cookies: a session opened on one collectivity's host is never sent to another's.
 SESSION_COOKIE_DOMAIN = None
