@@ -16,6 +16,7 @@ urlpatterns = [
     path("gestion/statistiques/", include("tenant_apps.statistics.urls")),
     path("", include("tenant_apps.exports.urls")),
     path("api/", include("tenant_apps.api.urls")),
+    path("", include("tenant_apps.identity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("comptes/", include("allauth.urls")),
     path("invitation/<str:token>/", accounts_views.invitation_accept_view, name="invitation_accept"),
