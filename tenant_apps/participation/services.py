@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Value
 from django.utils import timezone
 from django.utils.text import slugify
@@ -388,6 +388,11 @@ def contribution_create(*, process: Process, author, title: str, body: str, dist
     if is_anonymous and not process.allows_anonymous:
         raise Invalid("anonymous_not_allowed", _("This process does not accept anonymous contributions."))
     limit = phase.config.get("max_per_person", 0)
+    if limit:
+        # Two submissions of the same person at once must not both pass the count: serialise them.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                           [f"contribution-limit:{connection.schema_name}:{process.pk}:{author.pk}"])
     if limit and Contribution.objects.filter(process=process, author=author).count() >= limit:
         raise NotAllowed("limit_reached", _("You have reached the number of contributions allowed per person."))
     latitude, longitude, address = _location_clean(phase, latitude, longitude, address)
