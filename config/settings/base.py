@@ -211,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ["tenant_apps.statistics.tasks.visits_flush_yesterday"],
     },
+    "privacy-retention": {
+        "task": "tenants.tasks.fan_out",
+        "schedule": 24 * 3600,
+        "args": ["tenant_apps.identity.tasks.retention_apply"],
+    },
     "collectivities-delete-due": {
         "task": "provisioning.tasks.collectivities_delete_due",
         "schedule": 3600,

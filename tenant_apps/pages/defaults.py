@@ -17,12 +17,32 @@ DEFAULTS = {
           "accessible alternative or to obtain the content in another form.\n\nIf you reported an accessibility "
           "defect and did not get a satisfactory answer, you may refer the matter to the Défenseur des droits."),
     ),
+    # Only collectivities created after this text changed get it: existing ones keep the page they have (and may
+    # have edited); `pages_seed_defaults` never overwrites a page.
     "privacy": (
         _("Personal data"),
-        _("%(name)s is the controller of the personal data collected on this platform. It uses it only to run the "
-          "participation processes you take part in, keeps it no longer than needed, and never sells it.\n\n"
-          "You may access, correct, delete or take away your data at any time, and object to its use, by "
-          "contacting %(name)s. You may also lodge a complaint with the CNIL."),
+        _("%(name)s is the controller of the personal data collected on this platform. Parvis provides and hosts "
+          "the platform on servers located in France: it processes the data on behalf of %(name)s (processor), "
+          "only on its instructions. Your data is never sold.\n\n"
+          "What is collected and why:\n"
+          "- your account (e-mail address, name, password stored only as a hash, acceptance of the terms of use): "
+          "to let you take part and to tell you about what you follow;\n"
+          "- your contributions, votes, comments and arguments: to run the participation processes and count their "
+          "results, one voice per person;\n"
+          "- your identity and residence, only when a process requires them (given by FranceConnect, or checked at "
+          "a desk by the collectivity's staff): to check that you may take part. These details are encrypted;\n"
+          "- an optional profile (age range, gender, district), only if you agree: used only for anonymous "
+          "statistics. You may withdraw your agreement at any time from your account, which deletes it;\n"
+          "- visits: counted without cookies and without keeping any identifier, to know how many people visit "
+          "the platform.\n\n"
+          "How long it is kept: your account until you delete it. Once a process is over, its contributions, "
+          "votes, comments and arguments are unlinked from the accounts after the period set by %(name)s: they "
+          "stay on the site, anonymous.\n\n"
+          "Your rights: you may access your data and take it with you (download it from your account), correct "
+          "it, delete your account (your contributions stay without your name and your votes stay counted without "
+          "being linked to you), object to a use of your data and withdraw your agreement. For any request, "
+          "contact %(name)s. If you think your rights are not respected, you may lodge a complaint with the CNIL "
+          "(www.cnil.fr)."),
     ),
     "terms": (
         _("Terms of use"),

@@ -32,8 +32,14 @@ class CitizenProfile(models.Model):
         FROM_60_TO_74 = "60_74", _("60 to 74")
         FROM_75 = "75_plus", _("75 and over")
 
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        OTHER = "other", _("Other")
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen_profile")
     age_range = models.CharField(_("age range"), max_length=10, choices=AgeRange.choices, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True, default="")
     district = models.ForeignKey("participation.District", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", verbose_name=_("district where you live"))
     consented_at = models.DateTimeField(_("consent given on"), null=True, blank=True)

@@ -20,6 +20,7 @@ log = structlog.get_logger(__name__)
 class ProfileError(StrEnum):
     AGE_RANGE = "age_range_unknown"
     DISTRICT = "district_unknown"
+    GENDER = "gender_unknown"
 
 
 def visit_record(*, request, process=None) -> bool:
@@ -78,18 +79,21 @@ def visits_flush(*, day: dt.date) -> int:
 
 
 @transaction.atomic
-def profile_update(*, user, age_range: str = "", district: District | None = None,
+def profile_update(*, user, age_range: str = "", district: District | None = None, gender: str = "",
                    consent: bool) -> CitizenProfile | None:
-    """Store a citizen's age range and district for statistics, only with consent; without it, erase them."""
+    """Store a citizen's age range, gender and district for statistics, only with consent; without it, erase them."""
     if not consent:
         CitizenProfile.objects.filter(user=user).delete()
         return None
     if age_range and age_range not in CitizenProfile.AgeRange.values:
         raise Invalid(ProfileError.AGE_RANGE, _("Choose an age range from the list."))
+    if gender and gender not in CitizenProfile.Gender.values:
+        raise Invalid(ProfileError.GENDER, _("Choose a gender from the list."))
     if district is not None and not District.objects.filter(pk=district.pk).exists():
         raise Invalid(ProfileError.DISTRICT, _("Choose a district from the list."))
     profile, _created = CitizenProfile.objects.select_for_update().get_or_create(user=user)
     profile.age_range = age_range or ""
+    profile.gender = gender or ""
     profile.district = district
     profile.consented_at = profile.consented_at or timezone.now()
     profile.save()
