@@ -83,7 +83,8 @@ class CollectivityStatusMiddleware:
         if (
             status == Collectivity.Status.ARCHIVED
             and request.method not in ("GET", "HEAD", "OPTIONS")
-            and not request.path.startswith(("/comptes/login/", "/comptes/logout/", "/i18n/", self.UNSUBSCRIBE_PATH))
+            and not request.path.startswith(("/comptes/login/", "/comptes/logout/", "/comptes/franceconnect/", "/i18n/",
+                                          self.UNSUBSCRIBE_PATH))
         ):
             if request.path.startswith(self.API_PATH):
                 return JsonResponse({"code": "archived", "detail": str(_(

@@ -266,6 +266,14 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# FranceConnect (tenant_apps/identity/franceconnect.py): each collectivity's own credentials, never
+# SocialApp rows; an identity is matched by its FranceConnect `sub`, never by e-mail alone.
+SOCIALACCOUNT_ADAPTER = "tenant_apps.identity.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "tenant_apps.identity.forms_franceconnect.FranceConnectSignupForm"}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# http:// FranceConnect endpoints on loopback only (the test fake); https everywhere else.
+PARVIS_FRANCECONNECT_ALLOW_LOOPBACK_HTTP = env.bool("PARVIS_FRANCECONNECT_ALLOW_LOOPBACK_HTTP", default=False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Parvis"
 
