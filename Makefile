@@ -46,7 +46,7 @@ test: install lint
 
 # Needs Chromium (Debian: apt-get install chromium); CHROMIUM_PATH points elsewhere if needed.
 a11y: install
-	PARVIS_TEST_DATABASE=test_parvis_a11y $(BIN)/python -m pytest -m a11y tests/test_accessibility.py $(PYTEST_ARGS)
+	PARVIS_TEST_DATABASE=test_parvis_a11y $(BIN)/python -m pytest -m a11y $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks

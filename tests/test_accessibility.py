@@ -216,3 +216,23 @@ def test_open_data_and_api_documentation(browser, city_a, participation_pages):
     for path in ("/donnees-ouvertes/", "/donnees-ouvertes/dictionnaire/",
                  f"/donnees-ouvertes/demarches/{process.slug}/", "/api/docs/"):
         audit(browser, client, path)
+
+
+def test_identity_and_personal_data_pages(browser, city_a, in_city, participation_pages):
+    from tenant_apps.participation.tests.factories import city_admin
+
+    process, citizen = participation_pages["process"], participation_pages["citizen"]
+    client = HostClient(city_a.host)
+    with in_city(city_a):
+        client.force_login(citizen)
+    for path in ("/mon-compte/", "/mon-compte/residence/", "/mon-compte/profil/", "/mon-compte/donnees/",
+                 "/mon-compte/suppression/"):
+        audit(browser, client, path)
+    staff = HostClient(city_a.host)
+    with in_city(city_a):
+        admin = city_admin()
+        staff.force_login(admin)
+    for path in ("/gestion/guichet/", f"/gestion/guichet/{citizen.pk}/",
+                 f"/gestion/demarches/{process.pk}/eligibilite/", "/gestion/donnees-personnelles/",
+                 "/gestion/franceconnect/"):
+        audit(browser, staff, path)
