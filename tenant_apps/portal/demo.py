@@ -75,9 +75,36 @@ def _seed_staff_side(*, accounts, citizens, budget) -> None:
     for index, citizen in enumerate(citizens):
         profile_update(user=citizen, age_range=ages[index % len(ages)],
                        district=districts[index % len(districts)] if districts else None, consent=True)
+    _seed_identity(admin=admin, agent=agent, citizens=citizens, districts=districts, budget=budget)
     if agent is not None and budget is not None:
         item = Contribution.objects.filter(Q(process=budget), ~Q(status__key="admissible")).order_by("id").first()
         if item is not None:
             contribution_assign(contribution=item, actor=agent, agent=agent)
             internal_note_add(contribution=item, actor=agent,
                               body="Vérifier avec la voirie si l'emplacement est bien sur le domaine public.")
+
+
+def _seed_identity(*, admin, agent, citizens, districts, budget) -> None:
+    """Residents who declared where they live, one identity checked at the desk, and who may take part where."""
+    import datetime as dt
+
+    from tenant_apps.identity.assurance import desk_verify, residence_declare
+    from tenant_apps.identity.eligibility import RuleSpec, eligibility_rules_set
+
+    for index, citizen in enumerate(citizens):
+        residence_declare(user=citizen, in_collectivity=True,
+                          district=districts[index % len(districts)] if districts else None)
+    if agent is not None and citizens:
+        desk_verify(person=citizens[0], agent=agent, identity=True, residence=True,
+                    district=districts[0] if districts else None, birth_date=dt.date(1988, 5, 14))
+    if admin is None:
+        return
+    if budget is not None:
+        # Residents with a verified e-mail, as most French participatory budgets (an age limit would need
+        # verified ages: the demo keeps it out).
+        eligibility_rules_set(process=budget, actor=admin, rules={None: RuleSpec(
+            requirement="email_verified", residence="collectivity")})
+    petitions = Process.objects.filter(kind="interpellation").first()
+    if petitions is not None:
+        eligibility_rules_set(process=petitions, actor=admin, rules={None: RuleSpec(
+            requirement="identity_verified", residence="collectivity")})
