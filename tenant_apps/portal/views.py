@@ -19,4 +19,11 @@ def page(request, key):
 
 @login_required
 def my_account(request):
-    return render(request, "portal/my_account.html")
+    from tenant_apps.identity.assurance import assurance_summary, identity_verified
+    from tenant_apps.identity.franceconnect import franceconnect_offered
+
+    return render(request, "portal/my_account.html", {
+        "levels": assurance_summary(request.user),
+        # Someone who signed up with an e-mail can verify their identity by linking FranceConnect.
+        "offer_franceconnect": franceconnect_offered() is not None and not identity_verified(request.user),
+    })
