@@ -378,6 +378,12 @@ def eligibility_rules_of(process: Process) -> dict[int | None, EligibilityRule]:
 # --- Registration -----------------------------------------------------------------------------------------
 
 
+def ready_eligibility_copy() -> None:
+    from tenant_apps.participation.services import process_copy_hooks
+
+    process_copy_hooks.setdefault("identity.eligibility", eligibility_rules_copy)
+
+
 def ready_eligibility() -> None:
     """Plug the rule into the kernel's capability check and the panel into the process page."""
     from tenant_apps.participation import permissions
@@ -386,4 +392,17 @@ def ready_eligibility() -> None:
     permissions.eligibility_rules["identity"] = eligibility_decision
     panel_register(process_panels, Panel("eligibility", "identity/eligibility/_process_panel.html", process_panel,
                                          position=10))
+    ready_eligibility_copy()
 
+
+
+def eligibility_rules_copy(*, source, copy, phase_map) -> None:
+    """A new edition of a process keeps who may take part (its rules and its phases' rules)."""
+    for rule in EligibilityRule.objects.filter(process=source).prefetch_related("districts"):
+        districts = list(rule.districts.all())
+        rule.pk = None
+        rule._prefetched_objects_cache = {}  # else `set()` below would compare with the source's districts
+        rule.process = copy
+        rule.phase_id = phase_map.get(rule.phase_id) if rule.phase_id else None
+        rule.save()
+        rule.districts.set(districts)

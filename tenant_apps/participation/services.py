@@ -568,8 +568,17 @@ def process_duplicate(*, process: Process, actor, title: str = "", starts_on: dt
               config=dict(p.config))
         for position, p in enumerate(phases)
     ])
+    # Apps built on the kernel copy what they attach to a process (eligibility rules...), in this transaction.
+    phase_map = dict(zip([p.pk for p in phases], copy.phases.order_by("position").values_list("pk", flat=True),
+                         strict=True))
+    for hook in process_copy_hooks.values():
+        hook(source=process, copy=copy, phase_map=phase_map)
     city_audit_record(actor=actor, action="process.duplicate", target=copy, source=process.pk, title=copy.title)
     return copy
+
+
+# name -> callable(source=Process, copy=Process, phase_map={source phase id: copy phase id}).
+process_copy_hooks: dict = {}
 
 
 @transaction.atomic

@@ -378,3 +378,25 @@ def test_when_the_city_offers_franceconnect_the_refusal_points_to_it(in_a, clien
     assert reverse("identity:franceconnect_login") + "?process=connect" in response.content.decode()
     response = client_a.get(reverse("identity:residence"))
     assert reverse("identity:franceconnect_login") + "?process=connect" in response.content.decode()
+
+
+def test_a_new_edition_keeps_who_may_take_part(in_a):
+    from tenant_apps.identity.eligibility import RuleSpec, eligibility_rules_set
+    from tenant_apps.identity.models import EligibilityRule
+    from tenant_apps.participation.services import district_create, process_duplicate
+    from tenant_apps.participation.tests.factories import city_admin as make_admin
+    from tenant_apps.participation.tests.factories import process_in_phase as make_process
+
+    admin = make_admin()
+    original = make_process("budget", 1, actor=admin)
+    district = district_create(name="Les Brotteaux")
+    vote_phase = original.phases.get(position=3)
+    eligibility_rules_set(process=original, actor=admin, rules={
+        None: RuleSpec(requirement="email_verified", residence="districts", districts=(district,)),
+        vote_phase: RuleSpec(requirement="identity_verified", min_age=16)})
+    copy = process_duplicate(process=original, actor=admin)
+    rules = {rule.phase.position if rule.phase else None: rule for rule in EligibilityRule.objects.filter(process=copy)}
+    assert set(rules) == {None, 3}
+    assert list(rules[None].districts.all()) == [district] and rules[None].residence == "districts"
+    assert rules[3].phase.process == copy and rules[3].min_age == 16
+    assert EligibilityRule.objects.filter(process=original).count() == 2  # the original keeps its own
