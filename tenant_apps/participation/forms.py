@@ -40,8 +40,13 @@ class ContributionForm(forms.Form):
                               help_text=_("JPEG, PNG or WebP images and PDF documents, 10 MB each at most. "
                                           "Photos are cleaned of their hidden data (such as GPS position)."))
     is_anonymous = forms.BooleanField(label=_("Publish without my name"), required=False)
+    # Identifies this form: sending it twice (double click, retry) makes one contribution.
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, process, location_mode: str = "optional", **kwargs):
+        import uuid
+
+        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         districts = process.districts.all() or District.objects.all()
         self.fields["district"].queryset = districts

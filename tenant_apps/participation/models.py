@@ -197,6 +197,8 @@ class Contribution(models.Model):
     neutral_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The token of the form that sent it: the same form sent twice (double click, network retry) makes one.
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -210,6 +212,8 @@ class Contribution(models.Model):
                 | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
                 name="contribution_location_complete_and_valid",
             ),
+            models.UniqueConstraint(fields=["author", "submission_token"], condition=Q(submission_token__isnull=False),
+                                    name="contribution_submitted_once"),
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="contribution_search_idx"),

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Value
 from django.utils import timezone
 from django.utils.text import slugify
@@ -371,11 +371,20 @@ def _location_clean(process_phase: Phase | None, latitude, longitude, address: s
 @transaction.atomic
 def contribution_create(*, process: Process, author, title: str, body: str, district: District | None = None,
                         themes: Iterable[Theme] = (), latitude=None, longitude=None, address: str = "",
-                        is_anonymous: bool = False, files: Sequence = ()) -> Contribution:
-    """A citizen submits a contribution (or a report) in the phase open for it."""
+                        is_anonymous: bool = False, files: Sequence = (), submission_token=None) -> Contribution:
+    """A citizen submits a contribution (or a report) in the phase open for it.
+
+    `submission_token` identifies the form: the same form sent again returns the contribution it made.
+    """
     state = process_state(process)
     capability = Capability.REPORT if state.is_open(Capability.REPORT) else Capability.SUBMIT
     capability_check(user=author, process=process, capability=capability, state=state)
+    if submission_token is not None:
+        earlier = Contribution.objects.filter(author=author, submission_token=submission_token).first()
+        if earlier is not None:
+            if earlier.title == " ".join((title or "").split()):
+                return earlier  # a replay of the same form
+            submission_token = None  # the same form page used again for another contribution
     phase = state.phase_for(capability)
     title = " ".join((title or "").split())
     body = html_clean(body)
@@ -405,11 +414,17 @@ def contribution_create(*, process: Process, author, title: str, body: str, dist
     if len(files) > process.max_attachments:
         raise Invalid("too_many_files", _("%(n)s attachments at most.") % {"n": process.max_attachments})
     cleaned = [upload_clean(f) for f in files]  # every file is checked before anything is written
-    contribution = Contribution.objects.create(
-        process=process, phase=phase, title=title, body=body, author=author, is_anonymous=is_anonymous,
-        district=district, latitude=latitude, longitude=longitude, address=address,
-        status=Status.objects.filter(process_kind=process.kind, is_default=True).first(),
-    )
+    try:
+        with transaction.atomic():
+            contribution = Contribution.objects.create(
+                process=process, phase=phase, title=title, body=body, author=author, is_anonymous=is_anonymous,
+                district=district, latitude=latitude, longitude=longitude, address=address,
+                status=Status.objects.filter(process_kind=process.kind, is_default=True).first(),
+                submission_token=submission_token,
+            )
+    except IntegrityError:
+        # The same form arrived twice at the same instant: the other request made it.
+        return Contribution.objects.get(author=author, submission_token=submission_token)
     contribution.themes.set(themes)
     for position, upload in enumerate(cleaned):
         _attachment_store(contribution, upload, position)

@@ -117,6 +117,7 @@ def contribution_create(request, slug):
                     district=data.get("district"), themes=data.get("themes") or (), address=data.get("address", ""),
                     latitude=data.get("latitude"), longitude=data.get("longitude"),
                     is_anonymous=data.get("is_anonymous", False), files=data.get("files") or [],
+                    submission_token=data.get("submission_token"),
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)

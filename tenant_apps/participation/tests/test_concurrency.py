@@ -87,3 +87,34 @@ def test_one_after_the_other_the_limit_explains_itself(in_a):
         contribution_create(process=process, author=author, title="Seconde", body="Texte.")
     assert refused.value.code == "limit_reached"
     assert Contribution.objects.filter(process=process).count() == 1
+
+
+def test_the_same_form_sent_five_times_at_once_makes_one_contribution(limited):
+    import uuid
+
+    process_pk, author_pk = limited
+    token = uuid.uuid4()
+    barrier = threading.Barrier(5)
+    made, errors = [], []
+
+    def submit():
+        try:
+            with schema_context(SCHEMA):
+                process, author = Process.objects.get(pk=process_pk), User.objects.get(pk=author_pk)
+                barrier.wait(timeout=30)
+                made.append(contribution_create(process=process, author=author, title="Une seule idée",
+                                                body="Texte.", submission_token=token).pk)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert len(made) == 5 and len(set(made)) == 1
+    with schema_context(SCHEMA):
+        assert Contribution.objects.filter(process_id=process_pk).count() == 1

@@ -245,3 +245,21 @@ def test_map_coordinates_are_not_localised(in_a, client_a):
     for value in re.findall(r'c[xy]="([^"]+)"', html):
         float(value)  # "285,1" would not parse, nor draw
 
+
+
+def test_the_same_form_sent_twice_makes_one_contribution(in_a, client_a):
+    import uuid
+
+    process = process_in_phase("ideas", "submission")
+    client_a.force_login(account())
+    url = reverse("participation:contribution_create", args=[process.slug])
+    form = client_a.get(url).content.decode()
+    assert 'name="submission_token"' in form
+    token = str(uuid.uuid4())
+    first = client_a.post(url, {"title": "Un verger", "body": "Des arbres fruitiers.", "submission_token": token})
+    again = client_a.post(url, {"title": "Un verger", "body": "Des arbres fruitiers.", "submission_token": token})
+    assert first.status_code == again.status_code == 302 and first["Location"] == again["Location"]
+    assert Contribution.objects.filter(process=process).count() == 1
+    # The same page used again (back button) for another idea is not a replay.
+    client_a.post(url, {"title": "Un rucher", "body": "Des abeilles.", "submission_token": token})
+    assert Contribution.objects.filter(process=process).count() == 2
