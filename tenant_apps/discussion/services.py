@@ -5,6 +5,9 @@ attached to that comment's parent, so it shows right under it instead of being r
 person replied to is still the one told about the reply.
 """
 
+import datetime as dt
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -66,6 +69,9 @@ def _comment_count_add(contribution: Contribution, delta: int) -> None:
     contribution.refresh_from_db(fields=["comment_count"])
 
 
+REPLAY_WINDOW = dt.timedelta(minutes=1)
+
+
 @transaction.atomic
 def comment_post(*, contribution: Contribution, author, body: str, parent: Comment | None = None,
                  is_official: bool = False) -> Comment:
@@ -85,6 +91,14 @@ def comment_post(*, contribution: Contribution, author, body: str, parent: Comme
             raise Invalid("parent_hidden", _("This comment was hidden by moderation: you cannot reply to it."))
         if _comment_depth(parent) >= MAX_DEPTH:
             parent = parent.parent  # the deepest level: the reply goes next to the comment it answers
+    # The same text sent again within a minute (double click, network retry) is the same comment. The lock
+    # on the author's row makes two copies arriving at the same instant meet here one after the other.
+    get_user_model().objects.select_for_update().filter(pk=author.pk).first()
+    replay = Comment.objects.filter(
+        contribution=contribution, parent=parent, author=author, body=body, is_deleted=False,
+        created_at__gte=timezone.now() - REPLAY_WINDOW).order_by("-created_at").first()
+    if replay is not None:
+        return replay
     comment = Comment.objects.create(contribution=contribution, parent=parent, author=author, body=body,
                                      is_official=is_official)
     _comment_count_add(contribution, 1)

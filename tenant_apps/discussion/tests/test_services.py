@@ -245,3 +245,21 @@ def test_only_the_author_edits_or_deletes_an_argument(idea):
     assert (argument.body, argument.side) == ("Très pratique", "against")
     argument_delete(argument=argument, actor=alice)
     assert not Argument.objects.exists()
+
+
+def test_the_same_comment_sent_twice_is_posted_once(in_a):
+    from tenant_apps.discussion.models import Comment
+    from tenant_apps.discussion.services import comment_post
+    from tenant_apps.participation.tests.factories import account as make_account
+    from tenant_apps.participation.tests.factories import contribution as make_contribution
+    from tenant_apps.participation.tests.factories import process_in_phase as make_process
+
+    item = make_contribution(make_process("ideas", "submission"))
+    author = make_account()
+    first = comment_post(contribution=item, author=author, body="Bonne idée !")
+    again = comment_post(contribution=item, author=author, body="Bonne idée !")
+    assert first.pk == again.pk
+    item.refresh_from_db()
+    assert item.comment_count == 1 and Comment.objects.filter(contribution=item).count() == 1
+    other = comment_post(contribution=item, author=author, body="Et aussi un banc.")
+    assert other.pk != first.pk
