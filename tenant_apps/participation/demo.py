@@ -58,7 +58,7 @@ def seed_participation(*, collectivity, accounts) -> None:
         kind="budget", title="Budget participatif 2027", actor=admin, starts_on=_starts_on("budget", 1),
         summary="500 000 € pour des projets proposés et choisis par les habitantes et les habitants.",
         description="<p>Proposez vos idées d'investissement pour la ville : aménagements, équipements, "
-                    "nature en ville. Chaque habitant à partir de 11 ans peut proposer et soutenir des idées.</p>",
+                    "nature en ville. Chaque habitante et chaque habitant peut proposer et soutenir des idées.</p>",
         themes=themes, districts=districts, publish=True)
     ideas = [
         ("Un jardin partagé derrière la médiathèque", "Des bacs de culture et un composteur ouverts à tous.", 0,
