@@ -99,35 +99,25 @@ def log(request):
 
 def act(request, kind, pk, action):
     _flag_kind, target, _contribution = selectors.target_get_for_user(kind=kind, pk=pk, user=request.user)
-    if action not in CONTENT_ACTIONS:
-        raise Http404
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    refusal = _moderators_only(request, next_url=reverse("moderation:queue"))
-    if refusal:
-        return refusal
-    service, done = CONTENT_ACTIONS[action]
-    try:
-        service(target=target, moderator=request.user, reason=request.POST.get("reason", ""))
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-    return redirect(_back(request))
+    return _decide(request, CONTENT_ACTIONS, action, target=target)
 
 
 def account(request, pk, action):
-    person = selectors.account_get(pk=pk)
-    if action not in ACCOUNT_ACTIONS:
+    return _decide(request, ACCOUNT_ACTIONS, action, account=selectors.account_get(pk=pk))
+
+
+def _decide(request, actions, action, **subject):
+    """Run a moderator's decision on what the URL named (already looked up: 404 on another collectivity)."""
+    if action not in actions:
         raise Http404
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     refusal = _moderators_only(request, next_url=reverse("moderation:queue"))
     if refusal:
         return refusal
-    service, done = ACCOUNT_ACTIONS[action]
+    service, done = actions[action]
     try:
-        service(account=person, moderator=request.user, reason=request.POST.get("reason", ""))
+        service(moderator=request.user, reason=request.POST.get("reason", ""), **subject)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
