@@ -49,6 +49,7 @@ def _creating_capability(state):
 
 def process_detail(request, slug):
     process = selectors.process_get_for_user(slug=slug, user=request.user)
+    request.visited_process_id = process.pk  # counted by statistics' visit middleware, without a query
     state = process_state(process)
     creating = _creating_capability(state)
     submit_decision = capability_decision(user=request.user, process=process, capability=creating,
@@ -66,6 +67,7 @@ def process_detail(request, slug):
 
 def contribution_list(request, slug):
     process = selectors.process_get_for_user(slug=slug, user=request.user)
+    request.visited_process_id = process.pk
     statuses = selectors.status_list(process_kind=process.kind, user=request.user)
     districts = list(process.districts.all() or District.objects.all())
     themes = list(process.themes.all() or Theme.objects.all())
@@ -136,6 +138,7 @@ def contribution_create(request, slug):
 
 def contribution_detail(request, pk):
     contribution = selectors.contribution_get_for_user(pk=pk, user=request.user)
+    request.visited_process_id = contribution.process_id
     process = contribution.process
     state = process_state(process)
     changes = (StatusChange.objects.filter(contribution=contribution, to_status__is_public=True)

@@ -8,18 +8,9 @@ from django.db import connection
 from tenant_apps.statistics.services import visit_record
 
 ROBOTS = re.compile(r"bot|crawl|spider|slurp", re.IGNORECASE)
-# Public pages of a process: the URL names the process by its slug.
-PROCESS_PAGES = {"process_detail", "contribution_list"}
-
-
-def _process_id(match) -> int | None:
-    from tenant_apps.participation.models import Contribution, Process  # noqa: PLC0415 (a tenant app's models)
-
-    if match.url_name in PROCESS_PAGES and "slug" in match.kwargs:
-        return Process.objects.filter(slug=match.kwargs["slug"]).values_list("id", flat=True).first()
-    if match.url_name == "contribution_detail" and "pk" in match.kwargs:
-        return Contribution.objects.filter(pk=match.kwargs["pk"]).values_list("process_id", flat=True).first()
-    return None
+# The pages of a process set `request.visited_process_id` (participation views): the view has the
+# process in hand, so counting its visitors costs no query here.
+VISITED_PROCESS = "visited_process_id"
 
 
 class VisitMiddleware:
@@ -36,5 +27,5 @@ class VisitMiddleware:
                 and connection.schema_name != settings.PUBLIC_SCHEMA_NAME
                 and (match.view_name == "home" or match.namespace == "participation")
                 and not ROBOTS.search(request.META.get("HTTP_USER_AGENT", ""))):
-            visit_record(request=request, process=_process_id(match))
+            visit_record(request=request, process=getattr(request, VISITED_PROCESS, None))
         return response
