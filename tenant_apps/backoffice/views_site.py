@@ -198,18 +198,13 @@ def district_delete(request, pk):
     district = get_object_or_404(District, pk=pk)
     if denied := access.refusal(request, "admin"):
         return denied
-    if request.method == "POST":
-        services_site.district_delete(district=district, actor=request.user)
-        messages.success(request, _("The district “%(name)s” is deleted.") % {"name": district.name})
-        return redirect("backoffice:districts")
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    return _render(request, "confirm_delete.html", {
-        "object_label": district.name, "cancel_url": "backoffice:districts",
-        "title": _("Delete the district “%(name)s”?") % {"name": district.name},
-        "consequence": _("Contributions placed in this district keep their location but no longer have a "
-                         "district; processes no longer list it."),
-    })
+    return _confirm_delete(
+        request, label=district.name, list_url="backoffice:districts",
+        delete=lambda: services_site.district_delete(district=district, actor=request.user),
+        done=_("The district “%(name)s” is deleted.") % {"name": district.name},
+        title=_("Delete the district “%(name)s”?") % {"name": district.name},
+        consequence=_("Contributions placed in this district keep their location but no longer have a "
+                      "district; processes no longer list it."))
 
 
 @admin_required
@@ -276,17 +271,24 @@ def theme_delete(request, pk):
     theme = get_object_or_404(Theme, pk=pk)
     if denied := access.refusal(request, "admin"):
         return denied
+    return _confirm_delete(
+        request, label=theme.label_fr, list_url="backoffice:themes",
+        delete=lambda: services_site.theme_delete(theme=theme, actor=request.user),
+        done=_("The theme “%(name)s” is deleted.") % {"name": theme.label_fr},
+        title=_("Delete the theme “%(name)s”?") % {"name": theme.label_fr},
+        consequence=_("Processes and contributions that have this theme lose it."))
+
+
+def _confirm_delete(request, *, label, list_url, delete, done, title, consequence):
+    """GET: a confirmation page saying what deleting changes; POST: delete, then back to the list."""
     if request.method == "POST":
-        services_site.theme_delete(theme=theme, actor=request.user)
-        messages.success(request, _("The theme “%(name)s” is deleted.") % {"name": theme.label_fr})
-        return redirect("backoffice:themes")
+        delete()
+        messages.success(request, done)
+        return redirect(list_url)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    return _render(request, "confirm_delete.html", {
-        "object_label": theme.label_fr, "cancel_url": "backoffice:themes",
-        "title": _("Delete the theme “%(name)s”?") % {"name": theme.label_fr},
-        "consequence": _("Processes and contributions that have this theme lose it."),
-    })
+    return _render(request, "confirm_delete.html", {"object_label": label, "cancel_url": list_url, "title": title,
+                                                     "consequence": consequence})
 
 
 # --- Departments -------------------------------------------------------------------------------------
