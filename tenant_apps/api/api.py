@@ -199,7 +199,7 @@ class ProcessContributionListApi(ProcessApi):
         for contribution in page:
             contribution.process = process  # no query per row
         context = {"request": request, "can_see_hidden": _can_see_hidden(request.user),
-                   "results_visible": selectors.results_visible(process_state(process, phases=process.phases.all()))}
+                   "results_visible": process_state(process, phases=process.phases.all()).results_visible}
         return paginator.get_paginated_response(ContributionOutputSerializer(page, many=True, context=context).data)
 
     @extend_schema(summary=_("Submit a contribution"), request=ContributionCreateInputSerializer,

@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 
 from tenant_apps.discussion.models import Comment
 from tenant_apps.participation.models import Contribution, District, OfficialAnswer, Process, StatusChange, Theme
-from tenant_apps.participation.state import ProcessState
 
 
 def comment_list(*, contribution: Contribution) -> QuerySet[Comment]:
@@ -35,8 +34,3 @@ def themes_for_process(*, process: Process, slugs) -> list[Theme] | None:
     themes = process.themes.all() if process.themes.exists() else Theme.objects.all()
     found = list(themes.filter(slug__in=wanted))
     return found if len(found) == len(wanted) else None
-
-
-def results_visible(state: ProcessState) -> bool:
-    """Vote counts are shown unless the vote open now asks to keep them hidden until it closes (the kernel's rule)."""
-    return state.results_visible
