@@ -16,6 +16,9 @@ $(BIN)/activate:
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	# Reference implementation the counting engine is compared with, in tests and benchmarks only
+	# (GPL, never imported by the platform). Its 1.2.3 wheel lists gurobipy: installed without dependencies.
+	$(BIN)/python -m pip install --quiet --no-deps "pabutools==1.2.3"
 	touch $@
 
 install: $(VENV)/.installed translations
