@@ -24,7 +24,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
-WHICH = os.environ.get("BENCH", "requests,provisioning").split(",")
+WHICH = os.environ.get("BENCH", "requests,provisioning,counting,voting").split(",")
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 
 
@@ -113,6 +113,14 @@ def main() -> None:
         from benchmarks import provisioning  # noqa: PLC0415
 
         provisioning.main()
+    if "counting" in WHICH:
+        from benchmarks import counting  # noqa: PLC0415
+
+        counting.main()
+    if "voting" in WHICH:
+        from benchmarks import voting  # noqa: PLC0415
+
+        voting.main()
 
 
 if __name__ == "__main__":

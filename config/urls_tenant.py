@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("tenant_apps.portal.urls")),
     path("", include("tenant_apps.participation.urls")),
     path("", include("tenant_apps.votes.urls")),
+    path("", include("tenant_apps.budgets.urls")),
     path("", include("tenant_apps.discussion.urls")),
     path("", include("tenant_apps.notifications.urls")),
     path("", include("tenant_apps.moderation.urls")),

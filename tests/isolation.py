@@ -81,6 +81,10 @@ _APP_CASE_MODULES = [
     "tenant_apps.identity.tests.isolation",
     "tenant_apps.identity.tests.isolation_franceconnect",
     "tenant_apps.identity.tests.isolation_privacy",
+    "tenant_apps.budgets.tests.isolation_structure",
+    "tenant_apps.budgets.tests.isolation_voting",
+    "tenant_apps.budgets.tests.isolation_results",
+    "tenant_apps.budgets.tests.isolation_realisation",
 ]
 
 

@@ -35,7 +35,7 @@ TABLE = {
     ("ideas", "after"): set(),
     ("ideas", "draft"): set(),
     ("budget", 1): {"submit", "comment", "support"},  # call for ideas: supports only
-    ("budget", 3): {"comment", "support"},  # campaign and vote (the ballot comes with the budget module)
+    ("budget", 3): {"comment"},  # campaign and vote: citizens vote with the budget module's ballot, not supports
     ("reports", 1): {"submit", "comment", "support"},  # reports: "me too" supports
     ("interpellation", 2): {"comment", "argue", "vote_against", "support"},  # citizen vote: for/against
     ("consultation", 2): {"submit", "comment", "argue", "support"},  # proposals

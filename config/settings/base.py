@@ -77,6 +77,7 @@ TENANT_APPS = [
     "tenant_apps.participation",
     "tenant_apps.identity",
     "tenant_apps.votes",
+    "tenant_apps.budgets",
     "tenant_apps.discussion",
     "tenant_apps.notifications",
     "tenant_apps.moderation",

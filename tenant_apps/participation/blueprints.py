@@ -61,7 +61,7 @@ BLUEPRINTS: dict[str, Blueprint] = {b.key: b for b in [
             P("information", _("Structuring"), 30),
             P("submission", _("Call for ideas"), 45),
             P("review", _("Review"), 60),
-            P("vote", _("Campaign and vote"), 21, frozenset({C.SUPPORT, C.COMMENT})),
+            P("budget_vote", _("Campaign and vote"), 21, config={"show_results": False}),
             P("follow_up", _("Realisation"), 365),
             P("information", _("Evaluation"), 60),
         ),

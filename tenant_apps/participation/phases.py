@@ -23,6 +23,7 @@ class Capability(StrEnum):
     ANSWER_SURVEY = "answer_survey"
     REPORT = "report"
     REVIEW = "review"  # staff only
+    BALLOT = "ballot"  # a whole ballot in a participatory budget (basket, points, ranking, grades)
 
     @property
     def label(self):
@@ -39,6 +40,7 @@ CAPABILITY_LABELS = {
     Capability.ANSWER_SURVEY: _("Answer the questionnaire"),
     Capability.REPORT: _("Report a problem"),
     Capability.REVIEW: _("Review (city staff)"),
+    Capability.BALLOT: _("Vote in the budget"),
 }
 # Capabilities that act on a contribution, and those that create one.
 CONTRIBUTION_CAPABILITIES = frozenset({Capability.COMMENT, Capability.ARGUE, Capability.VOTE,

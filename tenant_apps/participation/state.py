@@ -53,7 +53,7 @@ class ProcessState:
         """Whether vote counts may be shown now: not while an open vote phase hides them (`show_results`)."""
         return not any(
             phase.config.get("show_results", True) is False
-            and {"vote", "support"} & set(phase.capabilities)
+            and {"vote", "support", "ballot"} & set(phase.capabilities)
             for phase in (self.active if self.is_published else ())
         )
 

@@ -173,7 +173,8 @@ def test_a_contribution_shows_its_counts_status_and_official_answer(in_a, client
 
 
 def test_counts_stay_hidden_while_the_open_vote_asks_for_it(in_a, client_a):
-    item = voting_on("budget", "vote", config={"show_results": False})
+    item = voting_on("interpellation", "vote", config={"show_results": False},
+                      capabilities=["support", "comment"])
     data = client_a.get(reverse("api:contribution_detail", kwargs={"pk": item.pk})).json()
     assert data["votes"] == {"results_visible": False, "counts": None}
     listed = client_a.get(_contributions_url(item.process)).json()["results"]
@@ -357,7 +358,8 @@ def test_voting_replaying_and_withdrawing(in_a, client_a):
 
 
 def test_supports_follow_the_phase_limit(in_a, client_a):
-    first = voting_on("budget", "vote", config={"max_supports_per_person": 1})
+    first = voting_on("interpellation", "vote", config={"max_supports_per_person": 1},
+                      capabilities=["support", "comment"])
     second = Contribution.objects.select_related("process").get(
         pk=contribution_submitted(first.process).pk)
     client_a.force_login(account())

@@ -12,6 +12,8 @@ from django.utils.html import escape
 from shared_apps.accounts.services import account_create
 from shared_apps.audit.models import AuditEntry
 from shared_apps.core.errors import Invalid, NotAllowed
+from tenant_apps.discussion.models import Comment
+from tenant_apps.discussion.services import comment_post
 from tenant_apps.identity.assurance import age_on, assurance_get, desk_verify, email_verified, residence_declare
 from tenant_apps.identity.eligibility import (
     RuleSpec,
@@ -28,8 +30,6 @@ from tenant_apps.participation.phases import Capability
 from tenant_apps.participation.services import contribution_create
 from tenant_apps.participation.state import process_state
 from tenant_apps.participation.tests.factories import account, city_admin, contribution, process_in_phase
-from tenant_apps.votes.models import Vote
-from tenant_apps.votes.services import vote_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +67,12 @@ def test_a_phase_rule_replaces_the_process_rule_during_that_phase(in_a, frozen):
     idea = _submit(process, citizen)  # allowed: the phase's own rule lets anyone in
 
     with frozen(vote_phase.starts_at + dt.timedelta(days=1)):
+        decision = capability_decision(user=citizen, process=process, capability=Capability.BALLOT)
+        assert decision.code == "eligibility_identity"
         with pytest.raises(NotAllowed) as refused:
-            vote_cast(contribution=idea, voter=citizen, value=1)
+            comment_post(contribution=idea, author=citizen, body="Un commentaire pendant le vote.")
         assert refused.value.code == "eligibility_identity"
-        assert not Vote.objects.filter(voter=citizen).exists()
+        assert not Comment.objects.filter(author=citizen).exists()
 
 
 def test_a_phase_rule_can_be_stricter_than_the_process_rule(in_a):

@@ -17,14 +17,25 @@ def contribution_submitted(process, author=None, **kwargs) -> Contribution:
         return contribution(process, author=author, **kwargs)
 
 
-def voting_on(kind: str, phase, *, config: dict | None = None, **kwargs) -> Contribution:
-    """A contribution of a `kind` process whose phase `phase` is active now (its config changed if given)."""
+def voting_on(kind: str, phase, *, config: dict | None = None, capabilities=None, **kwargs) -> Contribution:
+    """A contribution of a `kind` process whose phase `phase` is active now (its config and capabilities
+    changed if given)."""
     admin = account("city_admin")
     process = process_in_phase(kind, phase, actor=admin)
-    if config:
+    if config or capabilities:
         current = process_state(process).current
-        phase_update(phase=current, actor=admin, config={**current.config, **config})
-    return Contribution.objects.select_related("process").get(pk=contribution_submitted(process, **kwargs).pk)
+        changes = {"config": {**current.config, **(config or {})}}
+        if capabilities:
+            changes["capabilities"] = capabilities
+        phase_update(phase=current, actor=admin, **changes)
+    made = contribution_submitted(process, **kwargs)
+    if kind == "interpellation":  # filed interpellations wait for moderation before they are public
+        from tenant_apps.participation.models import Status
+        from tenant_apps.participation.services import contribution_status_change
+
+        contribution_status_change(contribution=made, actor=admin,
+                                   status=Status.objects.get(process_kind="interpellation", key="open"))
+    return Contribution.objects.select_related("process").get(pk=made.pk)
 
 
 def counts(contribution) -> tuple[int, int, int, int]:

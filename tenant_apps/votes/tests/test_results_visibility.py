@@ -15,10 +15,15 @@ def test_vote_counts_stay_hidden_while_the_vote_hides_them(in_a, client_a, froze
     from tenant_apps.votes.services import vote_cast
 
     admin = account("city_admin")
-    process = process_in_phase("budget", 1, actor=admin)
+    process = process_in_phase("interpellation", 1, actor=admin)
     item = contribution(process, title="Un kiosque à musique")
-    vote_phase = process.phases.get(position=3)
-    phase_update(phase=vote_phase, actor=admin, config={"show_results": False})
+    from tenant_apps.participation.models import Status
+    from tenant_apps.participation.services import contribution_status_change
+
+    contribution_status_change(contribution=item, actor=admin,
+                               status=Status.objects.get(process_kind="interpellation", key="open"))
+    vote_phase = process.phases.get(position=2)
+    phase_update(phase=vote_phase, actor=admin, config={"show_results": False}, capabilities=["support", "comment"])
     list_url = reverse("participation:contribution_list", args=[process.slug])
     with frozen(vote_phase.starts_at + dt.timedelta(hours=1)):
         for _ in range(3):

@@ -195,10 +195,12 @@ def test_a_blocked_account_cannot_vote(in_a):
 
 
 def test_supports_per_person_are_limited_within_the_process(in_a):
-    first = voting_on("budget", "vote", config={"max_supports_per_person": 2})
+    first = voting_on("interpellation", "vote", config={"max_supports_per_person": 2},
+                      capabilities=["support", "comment"])
     process = first.process
     second, third = contribution_submitted(process), contribution_submitted(process)
-    elsewhere = voting_on("budget", "vote", config={"max_supports_per_person": 2})
+    elsewhere = voting_on("interpellation", "vote", config={"max_supports_per_person": 2},
+                      capabilities=["support", "comment"])
     voter = account()
     vote_cast(contribution=elsewhere, voter=voter, value=1)  # another process does not count
     vote_cast(contribution=first, voter=voter, value=1)

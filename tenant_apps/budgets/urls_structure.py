@@ -1,0 +1,3 @@
+"""Budget URLs (structure); combined in tenant_apps/budgets/urls.py."""
+
+urlpatterns = []

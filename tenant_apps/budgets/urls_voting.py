@@ -1,0 +1,3 @@
+"""Budget URLs (voting); combined in tenant_apps/budgets/urls.py."""
+
+urlpatterns = []
