@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600,
         "args": ["billing.tasks.usage_measure"],
     },
+    "budget-ballots-seal": {
+        "task": "tenants.tasks.fan_out",
+        "schedule": 300,
+        "args": ["tenant_apps.budgets.tasks.ballots_seal_closed"],
+    },
     "process-transitions": {
         "task": "tenants.tasks.fan_out",
         "schedule": 300,

@@ -67,6 +67,9 @@ def _default_text(notification) -> NotificationText:
         reason = data.get("reason", "")
         body = _("Reason: %(reason)s") % {"reason": reason} if reason else ""
         return NotificationText(_moderation_title(kind, data.get("kind", ""), title), body)
+    if kind == "budget_project_news":  # written by the budget module for a winning project's supporters
+        return NotificationText(_("News of “%(title)s”: %(news)s") % {"title": title, "news": data.get("news", "")},
+                                data.get("excerpt", ""))
     return NotificationText(_("New activity on the participation platform"))
 
 
@@ -83,6 +86,8 @@ PLACEHOLDERS: dict[str, dict[str, object]] = {
     Event.COMMENT_POSTED: dict([_TITLE, _PROCESS, ("excerpt", gettext_lazy("the beginning of the comment"))]),
     Event.CONTENT_HIDDEN: dict([_TITLE, ("reason", gettext_lazy("the reason given by the moderators"))]),
     Event.CONTENT_RESTORED: dict([_TITLE]),
+    "budget_project_news": dict([_TITLE, _PROCESS, ("news", gettext_lazy("the title of the news")),
+                                 ("excerpt", gettext_lazy("the beginning of the news"))]),
 }
 KIND_LABELS = {
     Event.PHASE_STARTED: gettext_lazy("A new phase starts (to the followers of the process)"),
@@ -91,6 +96,8 @@ KIND_LABELS = {
     Event.COMMENT_POSTED: gettext_lazy("A new comment (to the followers of the contribution)"),
     Event.CONTENT_HIDDEN: gettext_lazy("Content hidden by the moderators (to its author)"),
     Event.CONTENT_RESTORED: gettext_lazy("Content visible again (to its author)"),
+    "budget_project_news": gettext_lazy("News about a winning budget project (to its holders, and the followers "
+                                        "and supporters of its ideas)"),
 }
 _PLACEHOLDER_RE = re.compile(r"%\((\w+)\)s")
 

@@ -35,6 +35,16 @@ def phases_shift_to(edition: Edition, type_key_or_index: str | int) -> Edition:
     return edition
 
 
+def edition_past(edition: Edition) -> Edition:
+    """Move every phase of the edition into the past (its last phase ended a day ago)."""
+    phases = list(edition.process.phases.order_by("position"))
+    delta = (timezone.now() - dt.timedelta(days=1)) - max(p.ends_at for p in phases)
+    for phase in phases:
+        Phase.objects.filter(pk=phase.pk).update(starts_at=phase.starts_at + delta, ends_at=phase.ends_at + delta)
+    edition.process.refresh_from_db()
+    return edition
+
+
 def vote_closed(edition: Edition) -> Edition:
     """Put the edition just after its vote (realisation phase started a day ago)."""
     return phases_shift_to(edition, "follow_up")
