@@ -236,3 +236,100 @@ def test_identity_and_personal_data_pages(browser, city_a, in_city, participatio
                  f"/gestion/demarches/{process.pk}/eligibilite/", "/gestion/donnees-personnelles/",
                  "/gestion/franceconnect/"):
         audit(browser, staff, path)
+
+
+@pytest.fixture
+def budget_pages(city_a, in_city):
+    """A budget edition open to vote (approval and majority judgment ballots, a paper desk) and one whose
+    results are published and winners followed: every page type of the budget module has content."""
+    from tenant_apps.budgets.models import BallotKind, CountingRule, Edition
+    from tenant_apps.budgets.services.editions import criterion_save, edition_update
+    from tenant_apps.budgets.services.realisation import milestone_save, project_realisation_update
+    from tenant_apps.budgets.services.results import result_compute, result_publish
+    from tenant_apps.budgets.services.voting import ballot_submit, polling_place_save
+    from tenant_apps.budgets.tests.factories import budget_make, edition_make, phases_shift_to, vote_closed
+    from tenant_apps.participation.services import district_create
+    from tenant_apps.participation.tests.factories import account, city_admin, contribution
+
+    with in_city(city_a):
+        admin = city_admin()
+        district = district_create(name="Les Coteaux")
+        voting = edition_make(admin=admin, title="Budget participatif accessible",
+                              voting_scope=Edition.VotingScope.ALL)
+        phases_shift_to(voting, "submission")
+        idea = contribution(voting.process, title="Un banc à l'ombre")
+        phases_shift_to(voting, "review")
+        criterion_save(edition=voting, actor=admin, label="Intérêt général")
+        approval, projects = budget_make(voting, admin=admin, name="Toute la ville", max_choices=3)
+        judgment, _ = budget_make(voting, admin=admin, name="Quartier des Coteaux", district=district,
+                                  ballot_kind=BallotKind.MAJORITY_JUDGMENT,
+                                  counting_rule=CountingRule.MAJORITY_JUDGMENT, costs=(20_000, 30_000))
+        phases_shift_to(voting, "budget_vote")
+        place = polling_place_save(edition=voting, actor=admin, name="Hôtel de ville")
+        citizen = account()
+        ballot_submit(budget=approval, voter=citizen, choices={str(projects[0].pk): 1})
+
+        done = edition_make(admin=admin, title="Budget participatif terminé")
+        closed, won = budget_make(done, admin=admin, name="Toute la ville", costs=(60_000, 50_000, 30_000))
+        phases_shift_to(done, "budget_vote")
+        for n in range(3):
+            ballot_submit(budget=closed, voter=account(), choices={str(won[n % 2].pk): 1, str(won[2].pk): 1})
+        vote_closed(done)
+        result_publish(result=result_compute(budget=closed, actor=admin), actor=admin)
+        winner = closed.projects.filter(state="winner").first()
+        project_realisation_update(project=winner, actor=admin, realisation="works", progress=40, spent=10_000)
+        milestone_save(project=winner, actor=admin, title="Travaux")
+        edition_update(edition=done, actor=admin, satisfaction_open=True)
+        loser = closed.projects.exclude(state="winner").first()
+    return {"voting": voting, "approval": approval, "judgment": judgment, "project": projects[0], "idea": idea,
+            "place": place, "citizen": citizen, "admin": admin, "done": done, "closed": closed, "winner": winner,
+            "loser": loser}
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_budget_public_pages(browser, city_a, budget_pages, width):
+    voting, done = budget_pages["voting"].process.slug, budget_pages["done"].process.slug
+    client = HostClient(city_a.host)
+    for path in (f"/participer/{voting}/budget/", f"/participer/{voting}/budget/reglement/",
+                 f"/participer/{voting}/budget/projets/", f"/budget/projets/{budget_pages['project'].pk}/",
+                 f"/participer/{done}/budget/resultats/", f"/budget/projets/{budget_pages['winner'].pk}/",
+                 f"/budget/projets/{budget_pages['winner'].pk}/pourquoi/",
+                 f"/budget/projets/{budget_pages['loser'].pk}/pourquoi/", f"/participer/{done}/budget/realisation/"):
+        audit(browser, client, path, width=width)
+
+
+def test_budget_voting_pages(browser, city_a, in_city, budget_pages):
+    client = HostClient(city_a.host)
+    with in_city(city_a):
+        client.force_login(budget_pages["citizen"])
+    voting = budget_pages["voting"].process.slug
+    approval, judgment = budget_pages["approval"].pk, budget_pages["judgment"].pk
+    for path in (f"/participer/{voting}/budget/voter/", f"/budget/enveloppes/{approval}/voter/",
+                 f"/budget/enveloppes/{approval}/vote-enregistre/", f"/budget/enveloppes/{judgment}/voter/",
+                 f"/participer/{budget_pages['done'].process.slug}/budget/satisfaction/"):
+        audit(browser, client, path, width=375 if "voter" in path else 1280)
+    # A ballot with too many projects: the errors are listed and tied to the form.
+    with in_city(city_a):
+        every_project = [str(p.pk) for p in budget_pages["approval"].projects.all()]
+    audit(browser, client, f"/budget/enveloppes/{approval}/voter/", method="POST", data={"project": every_project},
+          expected_status=400)
+
+
+def test_budget_staff_pages(browser, city_a, in_city, budget_pages):
+    client = HostClient(city_a.host)
+    with in_city(city_a):
+        client.force_login(budget_pages["admin"])
+    voting, done = budget_pages["voting"].process.slug, budget_pages["done"].process.slug
+    place, approval = budget_pages["place"].pk, budget_pages["approval"].pk
+    for path in ("/gestion/budgets/", f"/gestion/budgets/{voting}/", f"/gestion/budgets/{voting}/reglages/",
+                 f"/gestion/budgets/{voting}/enveloppes/", f"/gestion/budgets/{voting}/criteres/",
+                 f"/gestion/budgets/{voting}/instruction/", f"/gestion/budgets/idees/{budget_pages['idea'].pk}/",
+                 f"/gestion/budgets/{voting}/projets/", f"/gestion/budgets/projets/{budget_pages['project'].pk}/",
+                 f"/gestion/budgets/{voting}/vote/", f"/gestion/budgets/{voting}/vote/bureaux/",
+                 f"/gestion/budgets/bureaux/{place}/emargement/",
+                 f"/gestion/budgets/bureaux/{place}/saisie/{approval}/",
+                 f"/gestion/budgets/{voting}/vote/ecarts/", f"/gestion/budgets/{done}/resultats/",
+                 f"/gestion/budgets/{done}/realisation/",
+                 f"/gestion/budgets/projets/{budget_pages['winner'].pk}/realisation/",
+                 f"/participer/{done}/budget/evaluation/"):
+        audit(browser, client, path)

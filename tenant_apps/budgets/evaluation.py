@@ -49,11 +49,6 @@ ON_BALLOT_STATES = (Project.State.ON_BALLOT, Project.State.WINNER, Project.State
 AFTER_ADMISSIBLE = ("admissible", "feasible", "not_feasible", "on_ballot", "winner", "not_selected", "in_progress",
                     "done")
 AFTER_FEASIBLE = ("feasible", "on_ballot", "winner", "not_selected", "in_progress", "done")
-# The badge colour of each realisation state; the state is always written too (never colour alone).
-REALISATION_COLOURS = {
-    Realisation.NOT_STARTED: "#3a3a3a", Realisation.STUDIES: "#1f5f99", Realisation.WORKS: "#8a4b00",
-    Realisation.DELIVERED: "#1d6b35", Realisation.ABANDONED: "#a1262d",
-}
 FUNNEL_STEPS = (
     ("submitted", gettext_lazy("Ideas submitted")),
     ("admissible", gettext_lazy("Ideas found admissible")),
@@ -76,7 +71,6 @@ def _with_followup(projects: list[Project]) -> list[Project]:
         project.next_milestone = dated[0] if dated else (open_ones[0] if open_ones else None)
         news = list(project.news.all())
         project.latest_news = news[0] if news else None
-        project.colour = REALISATION_COLOURS.get(project.realisation, "#3a3a3a")
     return projects
 
 

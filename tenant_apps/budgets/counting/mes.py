@@ -42,6 +42,7 @@ class Selection:
     rho: float  # price per unit of utility
     max_payment: float  # the most one supporter paid
     payers_in_full: int  # supporters who paid the full price (the others paid all they had left)
+    value: float = 0.0  # the comparison value that won the round (ρ / scale: lower wins)
 
 
 @dataclass
@@ -204,10 +205,20 @@ class MesEngine:
         return float(rhos[first]), poor
 
     # -- one run at a fixed share ---------------------------------------------------------------------------
-    def run(self, share: float, *, stop_above: float = math.inf, explain: bool = True) -> MesRun:
+    def run(self, share: float, *, stop_above: float = math.inf, explain: bool = True,
+            certify: MesRun | None = None) -> MesRun | None:
         """MES with `share` per voter. With `stop_above`, the run stops as soon as the selected projects cost
         more than that (Add1 rejects such an outcome whatever comes next). Without `explain`, the payments
-        of each selection (for explanations only) are not computed."""
+        of each selection (for explanations only) are not computed.
+
+        With `certify` (a run at a smaller share lo), returns this run only if it proves that every share in
+        [lo, share] selects the same projects in the same order, else None (see `add1`). Proof: for a fixed
+        sequence of selections every budget is non-decreasing in the share, so each project's value is
+        non-increasing and its supporters' money non-decreasing. If in every round the same project wins at
+        both ends and every other project still affordable at `share` has a value above the winner's value
+        at lo, then no share in between can pick another project; projects unaffordable at `share` are
+        unaffordable in between; and if nothing is affordable after the last round at `share`, nothing is in
+        between either."""
         p = self.profile
         budgets = np.full(len(self.group_weights), float(share))
         selections = [Selection(j, 0, 0.0, 0.0, int(p.supporters[j])) for j in self.free]
@@ -217,13 +228,17 @@ class MesEngine:
         rnd = 0
         costs, idx_of, w_of, u_of, scale, keys = self.costs, self.idx, self.w, self.u, self.scale, self.keys
         uniform_of, w_total = self.uniform, self.w_total
+        lo_rounds = [x for x in certify.selections if x.round > 0] if certify is not None else None
         while heap:
             rnd += 1
             best = math.inf
             evaluated: list[tuple[float, int, float, np.ndarray | None, np.ndarray]] = []
+            if lo_rounds is not None:
+                # Certifying: every project whose lower bound is near the lo winner's value must be looked at.
+                bar = lo_rounds[rnd - 1].value * (1 + TOL) if rnd <= len(lo_rounds) else math.inf
             # Lazy evaluation: values only grow, so a project whose previous value is above the best found
             # this round cannot win it.
-            while heap and heap[0][0] <= best * (1 + TOL):
+            while heap and (heap[0][0] <= best * (1 + TOL) or (lo_rounds is not None and heap[0][0] <= bar)):
                 _, j = heapq.heappop(heap)
                 b = budgets.take(idx_of[j])
                 low = np.minimum.reduce(b) if len(b) else 0.0
@@ -239,9 +254,14 @@ class MesEngine:
                 if value < best:
                     best = value
             if not evaluated:
+                if lo_rounds is not None and rnd <= len(lo_rounds):
+                    return None  # lo selected one more project
                 break
             tied = [e for e in evaluated if e[0] <= best * (1 + TOL)]
             winner = min(tied, key=lambda e: keys[e[1]]) if len(tied) > 1 else tied[0]
+            if lo_rounds is not None and (rnd > len(lo_rounds) or winner[1] != lo_rounds[rnd - 1].project
+                                          or any(e is not winner and e[0] <= bar for e in evaluated)):
+                return None
             for e in evaluated:
                 if e is not winner:
                     heapq.heappush(heap, (e[0], e[1]))
@@ -266,7 +286,7 @@ class MesEngine:
                     max_payment = float((rho * u[rich]).max()) if rich.any() else 0.0
                     payers = _dot(w_of[j], rich)
             budgets[idx_of[j]] = after
-            selections.append(Selection(j, rnd, rho, max_payment, int(round(float(payers)))))
+            selections.append(Selection(j, rnd, rho, max_payment, int(round(float(payers))), value))
             spent += costs[j]
             if spent > stop_above:
                 break
@@ -327,19 +347,36 @@ class Add1Result:
 
 def add1(engine: MesEngine) -> Add1Result:
     """Raise the per-voter share by 1 from budget / voters; stop when the outcome is exhaustive, or keep the
-    last outcome before one that costs more than the budget."""
+    last outcome before one that costs more than the budget.
+
+    Same result as trying every increment, faster: from time to time the loop tries to jump `step` increments
+    at once with a certified run (`MesEngine.run(certify=...)`): if every share up to the target selects the
+    same projects as now, none of them is exhaustive or over budget, so the loop continues from the target.
+    Steps double after a success; after a failure the loop goes one unit at a time for a while (the wait
+    doubles after each failure), so elections whose outcome changes at almost every unit pay little for it.
+    """
     p = engine.profile
     budget = int(p.election.budget)
     b0 = budget / p.total_voters
     base = engine.run(b0)
     current, k, runs = base, 0, 1
+    step, wait, backoff = 2, 0, 1
     while not exhaustive(p, current.selected):
+        if wait == 0:
+            target = engine.run(b0 + k + step, explain=False, certify=current)
+            runs += 1
+            if target is not None:
+                current, k, step = target, k + step, step * 2
+                continue
+            step, backoff = 2, min(backoff * 2, 64)
+            wait = backoff
         nxt = engine.run(b0 + k + 1, stop_above=budget, explain=False)
         runs += 1
         if cost_of(p, nxt.selected) > budget:
             break
         current, k = nxt, k + 1
+        wait -= 1
     if k:
-        current = engine.run(b0 + k)  # the same run again, with the payments the explanations quote
+        current = engine.run(b0 + k)  # the final run again, with the payments the explanations quote
         runs += 1
     return Add1Result(run=current, base=base, increments=k, runs=runs)

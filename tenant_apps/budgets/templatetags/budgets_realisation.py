@@ -3,7 +3,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from tenant_apps.budgets.evaluation import REALISATION_COLOURS, project_followup
+from tenant_apps.budgets.evaluation import project_followup
 
 register = template.Library()
 
@@ -21,5 +21,4 @@ def project_realisation(context, project):
 @register.inclusion_tag("budgets/realisation/_badge.html")
 def realisation_badge(project):
     """The realisation state of a project as a badge: its words always, a colour only as a reminder."""
-    return {"label": project.get_realisation_display(),
-            "colour": REALISATION_COLOURS.get(project.realisation, "#3a3a3a")}
+    return {"label": project.get_realisation_display(), "state": project.realisation}
