@@ -1,9 +1,10 @@
 """Counting benchmark: the participatory-budget engine against pabutools (the reference implementation).
 
 Instances: a synthetic city-wide vote (100 000 voters, 150 projects, approval of at most 5 projects, seeded),
-a scaled-down copy of it small enough for pabutools, and the largest real file we ship (Kraków Dębniki 2019,
-5 045 voters). Rules: greedy, MES, MES + Add1. For the big synthetic instance pabutools' MES would take many
-minutes, so the engine is checked there against `reference_add1`, a straightforward implementation kept here.
+a scaled-down copy of it (fewer voters, costs scaled alike) small enough for pabutools, and the largest real
+file we ship (Kraków Dębniki 2019, 5 045 voters). Rules: greedy, MES, MES + Add1. For the big synthetic
+instance pabutools' MES would take many minutes, so the engine is checked there against `reference_add1`, a
+straightforward implementation kept here.
 
 Writes bench/results/counting.json and the table between the `counting` markers of docs/counting.md.
 Runs without Django: `python -m benchmarks.counting` (or `make bench` with BENCH=counting once registered).
@@ -36,16 +37,18 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def synthetic_election(voters: int = 100_000, projects: int = 150, *, seed: int = 2026, max_approvals: int = 5,
-                       districts: int = 10, budget_share: float = 0.25) -> Election:
+                       districts: int = 10, budget_share: float = 0.25, cost_scale: float = 1.0) -> Election:
     """A realistic city-wide approval vote.
 
     Projects belong to one of `districts` districts (one in five is city-wide); costs are log-uniform between
-    10 k€ and 1 M€ (rounded to the hundred); popularity is log-normal (a few projects draw most votes). Each
+    10 k€ and 1 M€ (rounded to the hundred; times `cost_scale`, so that a scaled-down copy keeps the same money
+    per voter); popularity is log-normal (a few projects draw most votes). Each
     voter lives in a district, approves 1 to `max_approvals` projects (more often 3-5), mostly in their district
     or city-wide. The budget is `budget_share` of the total cost.
     """
     rng = np.random.default_rng(seed)
-    cost = np.round(np.exp(rng.uniform(np.log(10_000), np.log(1_000_000), projects)), -2).astype(np.int64)
+    cost = np.exp(rng.uniform(np.log(10_000), np.log(1_000_000), projects))
+    cost = np.maximum(np.round(cost * cost_scale, -2), 100).astype(np.int64)
     district = rng.integers(0, districts, projects)
     citywide = rng.random(projects) < 0.2
     popularity = rng.lognormal(0.0, 1.0, projects)
@@ -214,7 +217,7 @@ def _row(label, rule, seconds, outcome):
 def run() -> dict:
     rows = []
     big = synthetic_election(VOTERS)
-    small = synthetic_election(SMALL, seed=7)
+    small = synthetic_election(SMALL, seed=7, cost_scale=SMALL / VOTERS)
     krakow = read_pb(DATA / "Poland_Krakow_2019_Debniki.pb").election()
     for label, election in ((f"synthetic {VOTERS:,} voters, 150 projects", big),
                             (f"synthetic {SMALL:,} voters, 150 projects (scaled down)", small),

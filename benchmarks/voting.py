@@ -58,8 +58,9 @@ def _summary(latencies, seconds):
 
 def _edition_setup(host):
     """A budget edition open to vote in the demo city, with VOTERS citizens signed in (session cookies)."""
+    from django.contrib.auth.hashers import make_password
+
     from shared_apps.accounts.models import User
-    from shared_apps.accounts.services import account_create
     from tenant_apps.budgets.tests.factories import budget_make, edition_make, phases_shift_to
     from tenant_apps.participation.models import Process
 
@@ -72,9 +73,11 @@ def _edition_setup(host):
                                        costs=[50_000 + 10_000 * i for i in range(12)], max_choices=5)
         phases_shift_to(edition, "budget_vote")
         cookies = []
-        for n in range(VOTERS):
-            voter = account_create(email=f"banc-vote-{n}@exemple.fr", password="un-mot-de-passe-solide-2026",
-                                   full_name=f"Votant {n}", email_verified=True)
+        # Accounts made in bulk (hashing a password per voter would dominate the set-up); they sign in by session.
+        voters = User.objects.bulk_create([
+            User(email=f"banc-vote-{n}@exemple.fr", full_name=f"Votant {n}", password=make_password(None),
+                 terms_accepted_at=timezone.now()) for n in range(VOTERS)])
+        for voter in voters:
             client = Client(HTTP_HOST=host)
             client.force_login(voter)
             cookies.append(client.cookies[settings.SESSION_COOKIE_NAME].value)

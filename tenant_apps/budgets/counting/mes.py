@@ -17,7 +17,8 @@ Arithmetic is in floating point (as equalshares.net's default "floats" accuracy)
 Speed (docs/counting.md, "Speed"): identical ballots are merged into weighted groups; each project's supporters
 are an index array; a run keeps each project's value from an earlier round in a heap as a lower bound (ρ only
 grows as budgets shrink) and recomputes it only for projects that could still win the round; a supporter array
-gathered to price the winner is reused to charge it. Add1 stops a run as soon as it costs more than the budget.
+gathered to price the winner is reused to charge it. Add1 stops a run as soon as it costs more than the budget,
+and skips increments that provably cannot change the outcome (`MesEngine.run(certify=...)`, `add1`).
 """
 
 from __future__ import annotations
@@ -204,6 +205,18 @@ class MesEngine:
         poor[order[:first]] = True
         return float(rhos[first]), poor
 
+    def _stays_behind(self, winner: tuple, evaluated: list, lo_value: float) -> bool:
+        """Certification: no other project can beat the winner anywhere between lo and this share. Another
+        project's value only falls from here to lo, the winner's is at most `lo_value`: clearly above it, or
+        so close that it would be a tie (relative tolerance) which the winner takes on the tie-break keys."""
+        mine = self.keys[winner[1]]
+        for e in evaluated:
+            if e is winner or e[0] > lo_value * (1 + TOL):
+                continue
+            if e[0] < lo_value * (1 - TOL / 2) or self.keys[e[1]] < mine:
+                return False
+        return True
+
     # -- one run at a fixed share ---------------------------------------------------------------------------
     def run(self, share: float, *, stop_above: float = math.inf, explain: bool = True,
             certify: MesRun | None = None) -> MesRun | None:
@@ -260,7 +273,7 @@ class MesEngine:
             tied = [e for e in evaluated if e[0] <= best * (1 + TOL)]
             winner = min(tied, key=lambda e: keys[e[1]]) if len(tied) > 1 else tied[0]
             if lo_rounds is not None and (rnd > len(lo_rounds) or winner[1] != lo_rounds[rnd - 1].project
-                                          or any(e is not winner and e[0] <= bar for e in evaluated)):
+                                          or not self._stays_behind(winner, evaluated, lo_rounds[rnd - 1].value)):
                 return None
             for e in evaluated:
                 if e is not winner:
@@ -349,11 +362,12 @@ def add1(engine: MesEngine) -> Add1Result:
     """Raise the per-voter share by 1 from budget / voters; stop when the outcome is exhaustive, or keep the
     last outcome before one that costs more than the budget.
 
-    Same result as trying every increment, faster: from time to time the loop tries to jump `step` increments
-    at once with a certified run (`MesEngine.run(certify=...)`): if every share up to the target selects the
-    same projects as now, none of them is exhaustive or over budget, so the loop continues from the target.
-    Steps double after a success; after a failure the loop goes one unit at a time for a while (the wait
-    doubles after each failure), so elections whose outcome changes at almost every unit pay little for it.
+    Same result as trying every increment, faster: the loop tries to jump `step` increments at once with a
+    certified run (`MesEngine.run(certify=...)`): if every share up to the target selects the same projects as
+    now, none of them is exhaustive or over budget, so the loop continues from the target. Steps double after
+    a success and halve after a failure (closing in on the share where the outcome changes); when even two
+    units cannot be certified the loop goes one unit at a time for a while, the wait doubling after each such
+    failure, so elections whose outcome changes at almost every unit pay little for the attempts.
     """
     p = engine.profile
     budget = int(p.election.budget)
@@ -362,13 +376,16 @@ def add1(engine: MesEngine) -> Add1Result:
     current, k, runs = base, 0, 1
     step, wait, backoff = 2, 0, 1
     while not exhaustive(p, current.selected):
-        if wait == 0:
+        if wait <= 0:
             target = engine.run(b0 + k + step, explain=False, certify=current)
             runs += 1
             if target is not None:
-                current, k, step = target, k + step, step * 2
+                current, k, step, backoff = target, k + step, step * 2, 1
                 continue
-            step, backoff = 2, min(backoff * 2, 64)
+            if step > 2:
+                step //= 2
+                continue
+            backoff = min(backoff * 2, 32)
             wait = backoff
         nxt = engine.run(b0 + k + 1, stop_above=budget, explain=False)
         runs += 1
