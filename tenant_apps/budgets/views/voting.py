@@ -62,17 +62,12 @@ def ballot(request, pk):
     edition = budget.edition
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    state = process_state(edition.process)
-    decision = capability_decision(user=request.user, process=edition.process, capability=Capability.BALLOT,
-                                   state=state)
     projects = ballot_projects(budget)
-    current = ballot_of(budget=budget, voter=request.user)
-    row = next((r for r in selectors.voter_budgets(edition=edition, user=request.user)
-                if r["budget"].pk == budget.pk), None)
     problems, refused, status = [], "", 200
-    choices = dict(current.choices) if current else {}
-    raw = None
+    choices, raw = None, None
     if request.method == "POST":
+        # The service checks everything again under lock; what the page shows is worked out only when it is
+        # shown again (a refusal), so that an accepted ballot costs as few queries as possible on vote day.
         raw = request.POST
         choices, problems = choices_from_post(budget, projects, request.POST)
         if not problems:
@@ -91,6 +86,14 @@ def ballot(request, pk):
                 return done
         else:
             status = 400
+    state = process_state(edition.process)
+    decision = capability_decision(user=request.user, process=edition.process, capability=Capability.BALLOT,
+                                   state=state)
+    current = ballot_of(budget=budget, voter=request.user)
+    row = next((r for r in selectors.voter_budgets(edition=edition, user=request.user)
+                if r["budget"].pk == budget.pk), None)
+    if choices is None:
+        choices = dict(current.choices) if current else {}
     errors = [{"message": p.message, "anchor": field_id(budget, p.project_id) if p.project_id else "choices"}
               for p in problems]
     phase = vote_phase(state)
