@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import mes_fast
 from .profile import Profile
 from .ties import RELATIVE_TOLERANCE, tie_keys
 
@@ -358,7 +359,7 @@ class Add1Result:
     runs: int  # how many MES runs were computed
 
 
-def add1(engine: MesEngine) -> Add1Result:
+def add1(engine: MesEngine, *, compiled: bool = True) -> Add1Result:
     """Raise the per-voter share by 1 from budget / voters; stop when the outcome is exhaustive, or keep the
     last outcome before one that costs more than the budget.
 
@@ -373,6 +374,10 @@ def add1(engine: MesEngine) -> Add1Result:
     budget = int(p.election.budget)
     b0 = budget / p.total_voters
     base = engine.run(b0)
+    if compiled and mes_fast.available():
+        fast = _add1_compiled(engine, base, budget, b0)
+        if fast is not None:
+            return fast
     current, k, runs = base, 0, 1
     step, wait, backoff = 2, 0, 1
     while not exhaustive(p, current.selected):
@@ -397,3 +402,21 @@ def add1(engine: MesEngine) -> Add1Result:
         current = engine.run(b0 + k)  # the final run again, with the payments the explanations quote
         runs += 1
     return Add1Result(run=current, base=base, increments=k, runs=runs)
+
+
+def _add1_compiled(engine: MesEngine, base: MesRun, budget: int, b0: float) -> Add1Result | None:
+    """Add1 one unit at a time with the compiled run (`mes_fast`); the final share is run again by the reference
+    engine for the explanations. None (use the reference loop) if the two ever disagree on the outcome."""
+    p = engine.profile
+    fast = mes_fast.FastMes(engine)
+    selected, k, runs = list(base.selected), 0, 1
+    while not exhaustive(p, selected):
+        following = fast.selected(b0 + k + 1, stop_above=budget, tol=TOL)
+        runs += 1
+        if cost_of(p, following) > budget:
+            break
+        selected, k = following, k + 1
+    current = engine.run(b0 + k) if k else base
+    if current.selected != selected:
+        return None
+    return Add1Result(run=current, base=base, increments=k, runs=runs + (1 if k else 0))

@@ -1,4 +1,5 @@
-"""Add1's certified jumps give exactly what trying every increment gives."""
+"""Add1's certified jumps (the reference loop) and the compiled unit-by-unit loop give exactly what trying every
+increment with the reference engine gives."""
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,10 +28,12 @@ def add1_every_increment(engine: MesEngine) -> tuple[list[int], int]:
 def _check(election):
     profile = build_profile(election)
     engine = MesEngine(profile, cost_utility=election.kind in (BallotKind.APPROVAL, BallotKind.KNAPSACK))
-    result = add1(engine)
+    result = add1(engine, compiled=False)
     selected, k = add1_every_increment(engine)
     assert result.run.selected == selected
     assert result.increments == k
+    fast = add1(engine)
+    assert fast.run.selected == selected and fast.increments == k
     return result
 
 
@@ -46,3 +49,18 @@ def test_real_files(key):
 def test_generated_elections(election):
     if build_profile(election).total_voters:
         _check(election)
+
+
+@pytest.mark.parametrize("key", list(FILES))
+def test_the_compiled_loop_is_used_and_agrees_with_the_reference_engine(key):
+    """The compiled runs are a dependency of the platform (numba): Add1 must not quietly fall back to the slow
+    loop because the compiled and reference engines disagree on an outcome."""
+    from tenant_apps.budgets.counting import mes_fast
+    from tenant_apps.budgets.counting.mes import _add1_compiled
+
+    assert mes_fast.available()
+    election = read_pb(path(key)).election()
+    engine = MesEngine(build_profile(election),
+                       cost_utility=election.kind in (BallotKind.APPROVAL, BallotKind.KNAPSACK))
+    b0 = election.budget / engine.profile.total_voters
+    assert _add1_compiled(engine, engine.run(b0), int(election.budget), b0) is not None
