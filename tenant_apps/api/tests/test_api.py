@@ -25,7 +25,7 @@ from tenant_apps.participation.services import (
 from tenant_apps.participation.state import process_state
 from tenant_apps.participation.tests.factories import account, contribution, process_in_phase
 from tenant_apps.votes.models import Vote
-from tenant_apps.votes.tests.helpers import contribution_submitted, counts, voting_on
+from tenant_apps.votes.tests.helpers import contribution_submitted, counts, interpellation_open, voting_on
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,7 @@ def test_a_contribution_shows_its_counts_status_and_official_answer(in_a, client
 
 def test_counts_stay_hidden_while_the_open_vote_asks_for_it(in_a, client_a):
     item = voting_on("interpellation", "vote", config={"show_results": False},
-                      capabilities=["support", "comment"])
+                      capabilities=["support", "comment"], opened=True)
     data = client_a.get(reverse("api:contribution_detail", kwargs={"pk": item.pk})).json()
     assert data["votes"] == {"results_visible": False, "counts": None}
     listed = client_a.get(_contributions_url(item.process)).json()["results"]
@@ -359,9 +359,9 @@ def test_voting_replaying_and_withdrawing(in_a, client_a):
 
 def test_supports_follow_the_phase_limit(in_a, client_a):
     first = voting_on("interpellation", "vote", config={"max_supports_per_person": 1},
-                      capabilities=["support", "comment"])
+                      capabilities=["support", "comment"], opened=True)
     second = Contribution.objects.select_related("process").get(
-        pk=contribution_submitted(first.process).pk)
+        pk=interpellation_open(contribution_submitted(first.process)).pk)
     client_a.force_login(account())
 
     supported = _json(client_a, reverse("api:contribution_vote", kwargs={"pk": first.pk}), payload={"value": "support"})

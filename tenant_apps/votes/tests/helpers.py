@@ -17,9 +17,20 @@ def contribution_submitted(process, author=None, **kwargs) -> Contribution:
         return contribution(process, author=author, **kwargs)
 
 
-def voting_on(kind: str, phase, *, config: dict | None = None, capabilities=None, **kwargs) -> Contribution:
+def interpellation_open(contribution: Contribution, actor=None) -> Contribution:
+    """Filed interpellations wait for moderation (an internal status): open this one to votes."""
+    from tenant_apps.participation.models import Status
+    from tenant_apps.participation.services import contribution_status_change
+
+    contribution_status_change(contribution=contribution, actor=actor or account("city_admin"),
+                               status=Status.objects.get(process_kind="interpellation", key="open"))
+    return contribution
+
+
+def voting_on(kind: str, phase, *, config: dict | None = None, capabilities=None, opened: bool = False,
+              **kwargs) -> Contribution:
     """A contribution of a `kind` process whose phase `phase` is active now (its config and capabilities
-    changed if given)."""
+    changed if given; an interpellation `opened` to votes by the moderators)."""
     admin = account("city_admin")
     process = process_in_phase(kind, phase, actor=admin)
     if config or capabilities:
@@ -29,12 +40,8 @@ def voting_on(kind: str, phase, *, config: dict | None = None, capabilities=None
             changes["capabilities"] = capabilities
         phase_update(phase=current, actor=admin, **changes)
     made = contribution_submitted(process, **kwargs)
-    if kind == "interpellation":  # filed interpellations wait for moderation before they are public
-        from tenant_apps.participation.models import Status
-        from tenant_apps.participation.services import contribution_status_change
-
-        contribution_status_change(contribution=made, actor=admin,
-                                   status=Status.objects.get(process_kind="interpellation", key="open"))
+    if opened:
+        interpellation_open(made, admin)
     return Contribution.objects.select_related("process").get(pk=made.pk)
 
 
