@@ -5,7 +5,6 @@ so the set-up is committed (without the `db` fixture, which would roll it back i
 threads) and everything the tests made is removed afterwards.
 """
 
-import threading
 
 import pytest
 from django.db import connection
@@ -17,6 +16,7 @@ from shared_apps.audit.models import AuditEntry
 from tenant_apps.budgets.models import Ballot, Budget, PollingPlace, VoterMark
 from tenant_apps.participation.models import Process
 from tenant_apps.participation.tests.factories import account
+from tests.concurrency import at_once
 
 SCHEMA = CITY_SPECS["city_a"]["slug"]
 MARKER = "concurrence-budget"
@@ -61,28 +61,7 @@ def _clean():
 
 
 def _at_once(jobs) -> list[Exception]:
-    """Run the jobs in threads released together, each in city A's schema on its own connection."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[Exception] = []
-
-    def run(job):
-        try:
-            with schema_context(SCHEMA):
-                prepared = job()
-                barrier.wait(timeout=30)
-                prepared()
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
+    return at_once(jobs, schema=SCHEMA)
 
 
 def _online(budget_pk, voter_pk, choices):

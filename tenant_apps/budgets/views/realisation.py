@@ -152,6 +152,23 @@ def _edit_page(request, project, *, realisation_form=None, milestone_form=None, 
     }, status=status)
 
 
+_PHOTO_ERRORS = frozenset({"file_type", "file_damaged", "file_too_large", "file_empty", "image_too_large"})
+
+
+def _edit_submit(request, project, key: str, form, action, success, *, anchor: str = "", error_field=None):
+    """One form of the follow-up page: run `action` on the valid data and come back to the page, or show the page
+    again with this form, its errors and the right status."""
+    if not form.is_valid():
+        return _edit_page(request, project, status=400, **{key: form})
+    try:
+        done = action(form.cleaned_data)
+    except ApplicationError as error:
+        form.add_error(error_field(error) if error_field else None, error.message)
+        return _edit_page(request, project, status=error.status, **{key: form})
+    messages.success(request, success(done))
+    return _see_other(_edit_url(project) + anchor)
+
+
 @require_http_methods(["GET", "POST"])
 def realisation_edit(request, pk):
     """A winning project's follow-up: its state, milestones and news."""
@@ -161,16 +178,10 @@ def realisation_edit(request, pk):
         return denied
     if request.method != "POST":
         return _edit_page(request, project)
-    form = RealisationForm(request.POST, auto_id="realisation_%s")
-    if form.is_valid():
-        try:
-            services.project_realisation_update(project=project, actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-            return _edit_page(request, project, realisation_form=form, status=error.status)
-        messages.success(request, _("The follow-up of the project is saved."))
-        return _see_other(_edit_url(project))
-    return _edit_page(request, project, realisation_form=form, status=400)
+    return _edit_submit(
+        request, project, "realisation_form", RealisationForm(request.POST, auto_id="realisation_%s"),
+        lambda data: services.project_realisation_update(project=project, actor=request.user, **data),
+        lambda _done: _("The follow-up of the project is saved."))
 
 
 def milestone_add(request, pk):
@@ -180,16 +191,10 @@ def milestone_add(request, pk):
     denied = refusal(request, "staff")
     if denied is not None:
         return denied
-    form = MilestoneForm(request.POST, auto_id="milestone_%s")
-    if form.is_valid():
-        try:
-            services.milestone_save(project=project, actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-            return _edit_page(request, project, milestone_form=form, status=error.status)
-        messages.success(request, _("The milestone is added."))
-        return _see_other(_edit_url(project) + "#jalons")
-    return _edit_page(request, project, milestone_form=form, status=400)
+    return _edit_submit(
+        request, project, "milestone_form", MilestoneForm(request.POST, auto_id="milestone_%s"),
+        lambda data: services.milestone_save(project=project, actor=request.user, **data),
+        lambda _done: _("The milestone is added."), anchor="#jalons")
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,19 +264,12 @@ def news_publish(request, pk):
     denied = refusal(request, "staff")
     if denied is not None:
         return denied
-    form = NewsForm(request.POST, request.FILES, auto_id="news_%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            news = services.project_news_publish(project=project, actor=request.user, title=data["title"],
-                                                 body=data["body"], photo=data.get("photo") or None,
-                                                 photo_alt=data.get("photo_alt", ""))
-        except ApplicationError as error:
-            form.add_error("photo" if error.code in {"file_type", "file_damaged", "file_too_large", "file_empty",
-                                                     "image_too_large"} else None, error.message)
-            return _edit_page(request, project, news_form=form, status=error.status)
-        messages.success(request, ngettext("The news is published and sent to %(n)s person.",
-                                           "The news is published and sent to %(n)s people.",
-                                           news.recipients) % {"n": news.recipients})
-        return _see_other(_edit_url(project) + "#actualites")
-    return _edit_page(request, project, news_form=form, status=400)
+    return _edit_submit(
+        request, project, "news_form", NewsForm(request.POST, request.FILES, auto_id="news_%s"),
+        lambda data: services.project_news_publish(
+            project=project, actor=request.user, title=data["title"], body=data["body"],
+            photo=data.get("photo") or None, photo_alt=data.get("photo_alt", "")),
+        lambda news: ngettext("The news is published and sent to %(n)s person.",
+                              "The news is published and sent to %(n)s people.",
+                              news.recipients) % {"n": news.recipients},
+        anchor="#actualites", error_field=lambda error: "photo" if error.code in _PHOTO_ERRORS else None)

@@ -6,7 +6,6 @@ with it, for every transactional test that follows), so, as tests/test_backup.py
 write through `django_db_blocker` without the `db` fixture and remove what they made.
 """
 
-import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -19,6 +18,7 @@ from tenant_apps.participation.models import Contribution, Process
 from tenant_apps.participation.tests.factories import account, contribution, process_in_phase
 from tenant_apps.votes.models import Vote
 from tenant_apps.votes.services import vote_cast
+from tests.concurrency import at_once
 
 SCHEMA = CITY_SPECS["city_a"]["slug"]
 MARKER = "concurrence-votes"
@@ -49,28 +49,7 @@ def _clean():
 
 
 def _at_once(jobs) -> list[Exception]:
-    """Run `jobs` (callables) in threads released together, each in city A's schema on its own connection."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[Exception] = []
-
-    def run(job):
-        try:
-            with schema_context(SCHEMA):
-                prepared = job()
-                barrier.wait(timeout=30)
-                prepared()
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
+    return at_once(jobs, schema=SCHEMA)
 
 
 def _cast_job(contribution_pk: int, voter_pk: int):
