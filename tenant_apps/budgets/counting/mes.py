@@ -375,7 +375,10 @@ def add1(engine: MesEngine, *, compiled: bool = True) -> Add1Result:
     b0 = budget / p.total_voters
     base = engine.run(b0)
     if compiled and mes_fast.available():
-        fast = _add1_compiled(engine, base, budget, b0)
+        try:
+            fast = _add1_compiled(engine, base, budget, b0)
+        except Exception:  # noqa: BLE001 - e.g. numba unable to compile or cache here: the reference loop counts
+            fast = None
         if fast is not None:
             return fast
     current, k, runs = base, 0, 1
