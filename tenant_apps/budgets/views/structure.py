@@ -61,6 +61,19 @@ def _apply(request, call, success: str, form=None) -> bool:
     return True
 
 
+def _rules_post(request, form, reason: str, call, success: str, done_url: str):
+    """The POST of a form that changes the edition's rules: the service runs on valid input while the rules may
+    still change (else the form says why). Returns (redirect or None, status of the page shown again)."""
+    if request.method != "POST":
+        return None, 200
+    if form.is_valid() and not reason:
+        if _apply(request, call, success, form):
+            return redirect(done_url), 200
+    elif reason:
+        form.add_error(None, reason)
+    return None, 400
+
+
 # --- Staff: editions and their hub ------------------------------------------------------------------------
 
 
@@ -123,16 +136,12 @@ def envelopes(request, slug):
         return denied
     reason = _frozen_reason(edition)
     form = BudgetForm(request.POST or None, frozen_reason=reason)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and not reason:
-            if _apply(request, lambda: edition_services.budget_create(edition=edition, actor=request.user,
-                                                                       **form.values()),
-                      _("The budget is added."), form):
-                return redirect("budgets:envelopes", slug=edition.process.slug)
-        elif reason:
-            form.add_error(None, reason)
-        status = 400
+    done, status = _rules_post(
+        request, form, reason, lambda: edition_services.budget_create(edition=edition, actor=request.user,
+                                                                      **form.values()),
+        _("The budget is added."), reverse("budgets:envelopes", kwargs={"slug": edition.process.slug}))
+    if done:
+        return done
     return render(request, "budgets/structure/envelopes.html", {
         "edition": edition, "process": edition.process, "form": form, "frozen_reason": reason,
         "totals": selectors.budget_totals(edition)}, status=status)
@@ -154,16 +163,12 @@ def envelope_edit(request, pk):
     edition = budget.edition
     reason = _frozen_reason(edition)
     form = BudgetForm(request.POST or None, initial=BudgetForm.initial_for(budget), frozen_reason=reason)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and not reason:
-            if _apply(request, lambda: edition_services.budget_update(budget=budget, actor=request.user,
-                                                                       **form.values()),
-                      _("The budget is saved."), form):
-                return redirect("budgets:envelopes", slug=edition.process.slug)
-        elif reason:
-            form.add_error(None, reason)
-        status = 400
+    done, status = _rules_post(
+        request, form, reason, lambda: edition_services.budget_update(budget=budget, actor=request.user,
+                                                                      **form.values()),
+        _("The budget is saved."), reverse("budgets:envelopes", kwargs={"slug": edition.process.slug}))
+    if done:
+        return done
     return render(request, "budgets/structure/envelope_edit.html", {
         "edition": edition, "process": edition.process, "budget": budget, "form": form, "frozen_reason": reason},
         status=status)
@@ -205,15 +210,12 @@ def criteria(request, slug):
         return denied
     reason = _frozen_reason(edition)
     form = CriterionForm(request.POST or None, frozen_reason=reason)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and not reason:
-            if _apply(request, lambda: edition_services.criterion_save(
-                    edition=edition, actor=request.user, **form.cleaned_data), _("The criterion is added."), form):
-                return redirect("budgets:criteria", slug=edition.process.slug)
-        elif reason:
-            form.add_error(None, reason)
-        status = 400
+    done, status = _rules_post(
+        request, form, reason, lambda: edition_services.criterion_save(
+            edition=edition, actor=request.user, **form.cleaned_data),
+        _("The criterion is added."), reverse("budgets:criteria", kwargs={"slug": edition.process.slug}))
+    if done:
+        return done
     return render(request, "budgets/structure/criteria.html", {
         "edition": edition, "process": edition.process, "form": form, "frozen_reason": reason,
         "criteria": list(edition.criteria.all())}, status=status)
@@ -231,16 +233,12 @@ def criterion_edit(request, pk):
     reason = _frozen_reason(edition)
     form = CriterionForm(request.POST or None, initial={"label": criterion.label, "help_text": criterion.help_text},
                          frozen_reason=reason)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and not reason:
-            if _apply(request, lambda: edition_services.criterion_save(
-                    edition=edition, actor=request.user, criterion=criterion, **form.cleaned_data),
-                    _("The criterion is saved."), form):
-                return redirect("budgets:criteria", slug=edition.process.slug)
-        elif reason:
-            form.add_error(None, reason)
-        status = 400
+    done, status = _rules_post(
+        request, form, reason, lambda: edition_services.criterion_save(
+            edition=edition, actor=request.user, criterion=criterion, **form.cleaned_data),
+        _("The criterion is saved."), reverse("budgets:criteria", kwargs={"slug": edition.process.slug}))
+    if done:
+        return done
     return render(request, "budgets/structure/criterion_edit.html", {
         "edition": edition, "process": edition.process, "criterion": criterion, "form": form,
         "frozen_reason": reason}, status=status)
