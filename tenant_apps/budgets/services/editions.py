@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from shared_apps.audit.services import city_audit_record
 from shared_apps.core.errors import Invalid, NotAllowed
-from tenant_apps.budgets.common import edition_ensure, rules_frozen
+from tenant_apps.budgets.common import rules_frozen
 from tenant_apps.budgets.models import AdmissibilityCriterion, BallotKind, Budget, CountingRule, Edition, Project
 from tenant_apps.participation.models import Contribution, District
 from tenant_apps.participation.permissions import staff_check
@@ -257,6 +257,3 @@ def drawn_order_draw(*, budget: Budget, actor) -> Budget:
         city_audit_record(actor=actor, action="budget.draw", target=budget, order=ids)
     return budget
 
-
-def edition_for(process) -> Edition:
-    return edition_ensure(process)

@@ -26,7 +26,7 @@ from shared_apps.audit.services import city_audit_record
 from shared_apps.core.errors import Invalid, NotAllowed
 from tenant_apps.budgets.ballots import ballot_clean, ballot_problems, ballot_projects
 from tenant_apps.budgets.common import identity_key, vote_closed, vote_phase, voting_slot
-from tenant_apps.budgets.models import Ballot, Budget, Channel, Edition, PaperEntry, PollingPlace, VoterMark
+from tenant_apps.budgets.models import Ballot, Budget, Channel, Edition, PaperEntry, PollingPlace, Project, VoterMark
 from tenant_apps.participation.models import District
 from tenant_apps.participation.permissions import STAFF_ROLES, capability_check, staff_check
 from tenant_apps.participation.phases import Capability
@@ -121,15 +121,18 @@ def receipt_code(ballot: Ballot) -> str:
 # --- Online ----------------------------------------------------------------------------------------------
 
 
-def ballot_submit(*, budget: Budget, voter, choices, submission_token=None) -> Ballot:
+def ballot_submit(*, budget: Budget, voter, choices, submission_token=None,
+                  projects: list[Project] | None = None) -> Ballot:
     """Record `voter`'s ballot in `budget`, or replace it while the vote is open (same row, version + 1).
 
     The same submission token twice (a retried POST) changes nothing and returns the ballot as it is.
+    `projects`: the budget's ballot (`ballot_projects`) when the caller has just read it. The budget's rules
+    and ballot are frozen while the vote is open, so the caller's copies are used as they are (with the
+    process's phases it fetched, if any): on vote day a ballot reads each of them once.
     """
-    budget = _budget_fresh(budget)
     edition = budget.edition
     state = capability_check(user=voter, process=edition.process, capability=Capability.BALLOT)
-    projects = ballot_projects(budget)
+    projects = ballot_projects(budget) if projects is None else projects
     problems = ballot_problems(budget, choices, projects)
     if problems:
         raise Invalid(problems[0].code, " ".join(p.message for p in problems), problems=problems)
@@ -141,6 +144,7 @@ def ballot_submit(*, budget: Budget, voter, choices, submission_token=None) -> B
     with transaction.atomic():
         mark, existing = _mark_claim(edition=edition, budget=budget, slot=slot, account=voter, key=key,
                                      channel=Channel.ONLINE, age_range=_age_range(voter))
+        created = mark is not None
         if mark is None:
             mine = [m for m in existing if m.account_id == voter.pk]
             others = [m for m in existing if m.account_id != voter.pk]
@@ -156,7 +160,8 @@ def ballot_submit(*, budget: Budget, voter, choices, submission_token=None) -> B
                         VoterMark.objects.filter(pk=mark.pk).update(identity_key=key)
                 except IntegrityError:
                     raise NotAllowed("already_voted", _("Someone with your identity has already voted.")) from None
-        ballot = Ballot.objects.select_for_update().filter(mark=mark).first()
+        # A mark made just now has no ballot yet; an existing one is locked above, and its ballot with it here.
+        ballot = None if created else Ballot.objects.select_for_update().filter(mark=mark).first()
         if ballot is not None and token and ballot.submission_token and str(ballot.submission_token) == token:
             return ballot  # the same form sent again: nothing changes
         if ballot is None:

@@ -72,7 +72,7 @@ def ballot(request, pk):
         choices, problems = choices_from_post(budget, projects, request.POST)
         if not problems:
             try:
-                ballot_submit(budget=budget, voter=request.user, choices=choices,
+                ballot_submit(budget=budget, voter=request.user, choices=choices, projects=projects,
                               submission_token=submission_token(request.POST.get("submission_token")))
             except Invalid as error:
                 problems, status = list(error.extra.get("problems") or []), 400
