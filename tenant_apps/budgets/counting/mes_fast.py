@@ -10,16 +10,13 @@ file and on generated elections. Without numba (an optional speed-up), `availabl
 reference loop.
 """
 
-import numpy as np
+import importlib.util
 
-try:  # pragma: no cover - exercised where numba is installed (it is a dependency of the platform)
-    from numba import njit
-except ImportError:  # pragma: no cover
-    njit = None
+import numpy as np
 
 
 def available() -> bool:
-    return njit is not None
+    return importlib.util.find_spec("numba") is not None
 
 
 def _run(share, stop_above, tol, costs, wu_totals, scale, rank, initial, alive0, ptr, grp, w, u, inv_u, n_groups):
@@ -139,7 +136,18 @@ def _run(share, stop_above, tol, costs, wu_totals, scale, rank, initial, alive0,
     return selected[:n_selected], spent
 
 
-_compiled = njit(cache=True, nogil=True)(_run) if njit is not None else None
+_compiled = None
+
+
+def _kernel():
+    """The compiled `_run`. numba is imported on the first count that needs it, not when Parvis starts (importing
+    it costs a quarter of a second in every web, worker and command process)."""
+    global _compiled
+    if _compiled is None:
+        from numba import njit
+
+        _compiled = njit(cache=True, nogil=True)(_run)
+    return _compiled
 
 
 class FastMes:
@@ -170,7 +178,7 @@ class FastMes:
         self.free = list(engine.free)
 
     def selected(self, share: float, *, stop_above: float, tol: float) -> list[int]:
-        chosen, _spent = _compiled(float(share), float(stop_above), float(tol), self.costs, self.wu_total,
+        chosen, _spent = _kernel()(float(share), float(stop_above), float(tol), self.costs, self.wu_total,
                                    self.scale, self.rank, self.initial, self.alive, self.ptr, self.grp, self.w,
                                    self.u, self.inv_u, self.n_groups)
         return self.free + [int(j) for j in chosen]
